@@ -1,0 +1,75 @@
+import { resolve } from "node:path";
+import { z } from "zod";
+
+/** Every setting Switchboard reads; each is listed in the README with its environment variable. */
+export interface Config {
+  port: number;
+  host: string;
+  /** Public base URL that providers and browsers use to reach this service. */
+  publicUrl: string;
+  dataDir: string;
+  databaseUrl: string | undefined;
+  redisUrl: string | undefined;
+  /** Vault keys: `kid:base64key` entries separated by commas, newest first; or one bare base64 key. */
+  secretKey: string | undefined;
+  logLevel: string;
+  /** Seconds before expiry at which a credential counts as expired (D1). */
+  refreshMarginSeconds: number;
+  /** Whether the in-process queue worker runs inside `serve` (embedded mode default). */
+  runWorker: boolean;
+  /** Outbound targets in private ranges allowed (loopback for tests and simulators). */
+  allowPrivateTargets: string[];
+}
+
+const schema = z.object({
+  port: z.coerce.number().int().min(0).max(65535),
+  host: z.string().min(1),
+  publicUrl: z.string().url(),
+  dataDir: z.string().min(1),
+  databaseUrl: z.string().min(1).optional(),
+  redisUrl: z.string().min(1).optional(),
+  secretKey: z.string().min(1).optional(),
+  logLevel: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]),
+  refreshMarginSeconds: z.coerce.number().int().min(0).max(3600),
+  runWorker: z.boolean(),
+  allowPrivateTargets: z.array(z.string()),
+});
+
+/** Command-line flags that override the environment (`--port 8080`, `--data-dir ./x`). */
+export type ConfigFlags = Partial<Record<"port" | "host" | "url" | "data-dir" | "database-url" | "redis-url" | "log-level" | "worker", string>>;
+
+/** Reads the configuration from environment variables, overridden by CLI flags. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, flags: ConfigFlags = {}): Config {
+  const port = flags.port ?? env.PORT ?? "9000";
+  const host = flags.host ?? env.HOST ?? "127.0.0.1";
+  const raw = {
+    port,
+    host,
+    publicUrl: stripSlash(flags.url ?? env.SWITCHBOARD_URL ?? `http://localhost:${port}`),
+    dataDir: resolve(flags["data-dir"] ?? env.SWITCHBOARD_DATA_DIR ?? "./data"),
+    databaseUrl: emptyToUndefined(flags["database-url"] ?? env.DATABASE_URL),
+    redisUrl: emptyToUndefined(flags["redis-url"] ?? env.REDIS_URL),
+    secretKey: emptyToUndefined(env.SWITCHBOARD_SECRET_KEY),
+    logLevel: flags["log-level"] ?? env.LOG_LEVEL ?? "info",
+    refreshMarginSeconds: env.SWITCHBOARD_REFRESH_MARGIN_SECONDS ?? "60",
+    runWorker: (flags.worker ?? env.SWITCHBOARD_WORKER ?? "auto") !== "off",
+    allowPrivateTargets: (env.SWITCHBOARD_ALLOW_PRIVATE_TARGETS ?? "")
+      .split(",")
+      .map((s) => s.trim())
+      .filter(Boolean),
+  };
+  const parsed = schema.safeParse(raw);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ");
+    throw new Error(`Invalid configuration: ${problems}`);
+  }
+  return parsed.data as Config;
+}
+
+function stripSlash(url: string): string {
+  return url.endsWith("/") ? url.slice(0, -1) : url;
+}
+
+function emptyToUndefined(value: string | undefined): string | undefined {
+  return value === undefined || value.trim() === "" ? undefined : value;
+}

@@ -1,0 +1,34 @@
+import { Migrator, type Migration, type MigrationResultSet } from "kysely";
+import type { Store } from "./database.js";
+import * as domain from "./migrations/0001-domain.js";
+
+type StoreMigration = { name: string; up: (db: Parameters<typeof domain.up>[0], dialect: Store["dialect"]) => Promise<void> };
+
+/** Every migration, in order. New ones are appended, never edited once released. */
+const MIGRATIONS: StoreMigration[] = [{ name: "0001-domain", up: domain.up }];
+
+/** Registers a migration contributed by a later module; kept in name order. */
+export function registerMigration(migration: StoreMigration): void {
+  if (MIGRATIONS.some((m) => m.name === migration.name)) return;
+  MIGRATIONS.push(migration);
+  MIGRATIONS.sort((a, b) => a.name.localeCompare(b.name));
+}
+
+/** Brings the store's schema up to date; safe to run from several processes at once. */
+export async function migrateToLatest(store: Store): Promise<string[]> {
+  const migrations: Record<string, Migration> = {};
+  for (const m of MIGRATIONS) {
+    migrations[m.name] = { up: (db) => m.up(db, store.dialect) };
+  }
+  const migrator = new Migrator({
+    db: store.db,
+    provider: { getMigrations: async () => migrations },
+  });
+  const result: MigrationResultSet = await migrator.migrateToLatest();
+  if (result.error) {
+    const failed = result.results?.find((r) => r.status === "Error");
+    const reason = result.error instanceof Error ? result.error.message : String(result.error);
+    throw new Error(`Migration ${failed?.migrationName ?? "(unknown)"} failed: ${reason}`, { cause: result.error });
+  }
+  return (result.results ?? []).filter((r) => r.status === "Success").map((r) => r.migrationName);
+}
