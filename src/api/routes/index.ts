@@ -1,0 +1,8 @@
+import type { FastifyInstance } from "fastify";
+import type { App } from "../../app.js";
+import { registerHealthRoutes } from "./health.js";
+
+export type RouteModule = (server: FastifyInstance, app: App) => void | Promise<void>;
+
+/** Every route module of the service, registered in this order. */
+export const ROUTE_MODULES: RouteModule[] = [registerHealthRoutes];

@@ -1,0 +1,44 @@
+import { formatSimulatorTable, startSimulators } from "../../simulators/index.js";
+import type { Command } from "./command.js";
+import { waitForShutdownSignal } from "./shutdown.js";
+
+export const simulateCommand: Command = {
+  name: "simulate",
+  summary: "Start local provider simulators (GitHub, Azure DevOps, Jira Server, Bitbucket, Opsgenie)",
+  help: `Usage: switchboard simulate [options]
+
+Starts faithful local servers for the providers on loopback and prints, for each, its base URL
+and the credentials to configure Switchboard with. Serves until interrupted (Ctrl-C).
+
+Options:
+  --provider <name>     Start only this provider (repeatable): github, azure-devops,
+                        jira-server, bitbucket, opsgenie
+  --host <addr>         Address to listen on (default 127.0.0.1)
+  --base-port <n>       First port to use (default: random free ports)
+  --webhook-url <url>   Switchboard's public URL, where simulators deliver webhooks
+                        (default $SWITCHBOARD_URL or http://localhost:9000)
+  -h, --help            Show this help`,
+  options: {
+    provider: { type: "string", multiple: true },
+    host: { type: "string" },
+    "base-port": { type: "string" },
+    "webhook-url": { type: "string" },
+  },
+  async run(values) {
+    const providers = Array.isArray(values.provider) ? values.provider : undefined;
+    const basePort = typeof values["base-port"] === "string" ? Number(values["base-port"]) : undefined;
+    const webhookBaseUrl =
+      (typeof values["webhook-url"] === "string" ? values["webhook-url"] : undefined) ?? process.env.SWITCHBOARD_URL ?? "http://localhost:9000";
+    const started = await startSimulators({
+      providers,
+      host: typeof values.host === "string" ? values.host : "127.0.0.1",
+      basePort,
+      webhookBaseUrl,
+    });
+    console.log(formatSimulatorTable(started));
+    console.log("\nServing until interrupted (Ctrl-C).");
+    await waitForShutdownSignal();
+    await Promise.all(started.map((s) => s.stop()));
+    return 0;
+  },
+};

@@ -1,0 +1,12 @@
+import type { App } from "../app.js";
+import type { JobHandler } from "../platform/queue/queue.js";
+
+/** A queue and the handler that works its jobs. */
+export interface QueueBinding {
+  queue: string;
+  concurrency: number;
+  handler: (app: App) => JobHandler;
+}
+
+/** Every queue the service consumes; modules add theirs here. */
+export const QUEUE_BINDINGS: QueueBinding[] = [];
