@@ -13,6 +13,8 @@ export interface Store {
   dialect: StoreDialect;
   /** Human-readable location (file path or database URL without credentials). */
   location: string;
+  /** PostgreSQL schema holding the tables (undefined for SQLite). */
+  schema: string | undefined;
   close(): Promise<void>;
 }
 
@@ -60,6 +62,7 @@ function openSqlite(options: OpenStoreOptions): Store {
     db,
     dialect: "sqlite",
     location: path,
+    schema: undefined,
     close: async () => {
       await db.destroy();
     },
@@ -85,6 +88,7 @@ async function openPostgres(url: string, options: OpenStoreOptions): Promise<Sto
     db,
     dialect: "postgres",
     location: redactUrl(url) + (schema ? ` (schema ${schema})` : ""),
+    schema: schema ?? "public",
     close: async () => {
       await db.destroy();
     },

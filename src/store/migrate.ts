@@ -23,6 +23,8 @@ export async function migrateToLatest(store: Store): Promise<string[]> {
   const migrator = new Migrator({
     db: store.db,
     provider: { getMigrations: async () => migrations },
+    // Introspection sees every schema; name ours so another schema's bookkeeping is never mistaken for it.
+    ...(store.schema ? { migrationTableSchema: store.schema } : {}),
   });
   const result: MigrationResultSet = await migrator.migrateToLatest();
   if (result.error) {
