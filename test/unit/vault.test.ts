@@ -29,7 +29,8 @@ describe("vault (AES-256-GCM at rest)", () => {
     const vault = new Vault([newKey()]);
     const sealed = vault.seal("token-value");
     const packed = Buffer.from(sealed.split(":")[3] as string, "base64");
-    packed[packed.length - 20] ^= 1;
+    const at = packed.length - 20;
+    packed.writeUInt8(packed.readUInt8(at) ^ 1, at);
     const tampered = sealed.split(":").slice(0, 3).join(":") + ":" + packed.toString("base64");
     expect(() => vault.open(tampered)).toThrow(expect.objectContaining({ code: "vault_tampered" }));
     try {
