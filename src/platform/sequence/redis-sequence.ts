@@ -8,13 +8,21 @@ import { noAvailableId } from "./no-available-id.js";
 // full second is read, not inflated. Keys are built inside the script, which is fine on one Redis
 // node; a Redis Cluster would need the model in a hash tag.
 // ARGV: key prefix (ending in "<model>:"), now (s), sequences per second, look-back (s), ttl (s).
+// A scan hint per model remembers, for one `now`, how many recent seconds are known to be full: counters
+// only grow, so skipping them gives the same answer as scanning them, and a burst stays O(1) per id.
 const LOOK_BACK = new RedisScript(`
 local prefix = ARGV[1]
 local now = tonumber(ARGV[2])
 local max = tonumber(ARGV[3])
 local span = math.min(now, tonumber(ARGV[4]))
 local ttl = tonumber(ARGV[5])
-for i = 0, span - 1 do
+local hintKey = prefix .. 'scan-hint'
+local start = 0
+local hint = redis.call('HMGET', hintKey, 'now', 'offset')
+if tonumber(hint[1]) == now and hint[2] then
+  start = tonumber(hint[2])
+end
+for i = start, span - 1 do
   local ts = now - i
   local key = prefix .. string.format('%d', ts)
   local used = tonumber(redis.call('GET', key) or '0')
@@ -23,9 +31,15 @@ for i = 0, span - 1 do
     if used == 0 then
       redis.call('EXPIRE', key, ttl)
     end
+    if used + 1 >= max then
+      redis.call('HSET', hintKey, 'now', now, 'offset', i + 1)
+      redis.call('EXPIRE', hintKey, ttl)
+    end
     return {ts, used}
   end
 end
+redis.call('HSET', hintKey, 'now', now, 'offset', span)
+redis.call('EXPIRE', hintKey, ttl)
 return false`);
 
 export interface RedisSequenceOptions {
