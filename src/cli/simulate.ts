@@ -1,4 +1,3 @@
-import { formatSimulatorTable, startSimulators } from "../../simulators/index.js";
 import type { Command } from "./command.js";
 import { waitForShutdownSignal } from "./shutdown.js";
 
@@ -29,6 +28,8 @@ Options:
     const basePort = typeof values["base-port"] === "string" ? Number(values["base-port"]) : undefined;
     const webhookBaseUrl =
       (typeof values["webhook-url"] === "string" ? values["webhook-url"] : undefined) ?? process.env.SWITCHBOARD_URL ?? "http://localhost:9000";
+    // Loaded on demand: the other commands never pay for the simulators.
+    const { formatSimulatorTable, startSimulators } = await import("../../simulators/index.js");
     const started = await startSimulators({
       providers,
       host: typeof values.host === "string" ? values.host : "127.0.0.1",
