@@ -1,11 +1,15 @@
 import { Migrator, type Migration, type MigrationResultSet } from "kysely";
 import type { Store } from "./database.js";
 import * as domain from "./migrations/0001-domain.js";
+import * as sync from "./migrations/0006-sync.js";
 
 type StoreMigration = { name: string; up: (db: Parameters<typeof domain.up>[0], dialect: Store["dialect"]) => Promise<void> };
 
 /** Every migration, in order. New ones are appended, never edited once released. */
-const MIGRATIONS: StoreMigration[] = [{ name: "0001-domain", up: domain.up }];
+const MIGRATIONS: StoreMigration[] = [
+  { name: "0001-domain", up: domain.up },
+  { name: "0006-sync", up: sync.up },
+];
 
 /** Registers a migration contributed by a later module; kept in name order. */
 export function registerMigration(migration: StoreMigration): void {

@@ -372,4 +372,57 @@ export interface Database {
   pull_requests: PullRequestsTable;
   api_tokens: ApiTokensTable;
   queue_jobs: QueueJobsTable;
+  sync_watermarks: SyncWatermarksTable;
+  sync_log: SyncLogTable;
+  unresolved_identities: UnresolvedIdentitiesTable;
+  sync_last_written: SyncLastWrittenTable;
+}
+
+export interface SyncWatermarksTable {
+  id: Generated<number>;
+  organization_id: number;
+  integration_id: number;
+  external_issue_key: string;
+  /** assignee | status */
+  field: string;
+  /** The provider's ordering value of the last applied change (D10): Azure rev, Jira/GitHub time in ms. */
+  last_ordering: number;
+  updated_at: string;
+}
+
+export interface SyncLogTable {
+  id: Generated<number>;
+  organization_id: number;
+  group_id: number | null;
+  integration_id: number;
+  external_issue_key: string;
+  direction: string;
+  field: string;
+  outcome: string;
+  reason: string;
+  detail: string;
+  created_at: string;
+}
+
+export interface UnresolvedIdentitiesTable {
+  id: Generated<number>;
+  organization_id: number;
+  integration_id: number;
+  provider: string;
+  /** email | external_actor | missing_email */
+  kind: string;
+  value: string;
+  external_issue_key: string;
+  status: string;
+  occurrences: number;
+  first_seen: string;
+  last_seen: string;
+}
+
+export interface SyncLastWrittenTable {
+  id: Generated<number>;
+  external_issue_id: number;
+  field: string;
+  value: string;
+  written_at: string;
 }

@@ -74,3 +74,65 @@ export async function createGroup(db: Kysely<Database>, projectId: number, optio
     .executeTakeFirstOrThrow();
   return { id: row.id, projectId };
 }
+
+/** An integration installed on an organization with the given sync config. */
+export async function createIntegration(
+  db: Kysely<Database>,
+  organizationId: number,
+  options: { provider?: string; externalId?: string; config?: Record<string, unknown>; metadata?: Record<string, unknown> } = {},
+) {
+  const ts = now();
+  const integration = await db
+    .insertInto("integrations")
+    .values({
+      provider: options.provider ?? "vsts",
+      external_id: options.externalId ?? `ext-${nextSnowflake++}`,
+      name: "acme",
+      status: "active",
+      metadata: JSON.stringify(options.metadata ?? {}),
+      date_added: ts,
+      date_updated: ts,
+    })
+    .returning("id")
+    .executeTakeFirstOrThrow();
+  await installIntegration(db, organizationId, integration.id, options.config);
+  return { id: integration.id, provider: options.provider ?? "vsts" };
+}
+
+/** Installs an existing integration on another organization. */
+export async function installIntegration(db: Kysely<Database>, organizationId: number, integrationId: number, config: Record<string, unknown> = {}) {
+  await db
+    .insertInto("organization_integrations")
+    .values({ organization_id: organizationId, integration_id: integrationId, status: "active", config: JSON.stringify(config), default_auth_id: null, date_added: now() })
+    .execute();
+}
+
+/** Links a group to the external issue `key` of an integration. */
+export async function linkGroup(db: Kysely<Database>, group: { id: number; projectId: number }, organizationId: number, integrationId: number, key: string) {
+  const existing = await db
+    .selectFrom("external_issues")
+    .select("id")
+    .where("organization_id", "=", organizationId)
+    .where("integration_id", "=", integrationId)
+    .where("key", "=", key)
+    .executeTakeFirst();
+  const externalIssueId =
+    existing?.id ??
+    (
+      await db
+        .insertInto("external_issues")
+        .values({ organization_id: organizationId, integration_id: integrationId, key, title: null, description: null, metadata: "{}", date_added: now() })
+        .returning("id")
+        .executeTakeFirstOrThrow()
+    ).id;
+  await db
+    .insertInto("group_links")
+    .values({ group_id: group.id, project_id: group.projectId, linked_type: "issue", linked_id: externalIssueId, relationship: "references", data: "{}", datetime: now() })
+    .execute();
+  return { externalIssueId };
+}
+
+/** Gives a team access to a project. */
+export async function addProjectTeam(db: Kysely<Database>, projectId: number, teamId: number) {
+  await db.insertInto("project_teams").values({ project_id: projectId, team_id: teamId }).execute();
+}

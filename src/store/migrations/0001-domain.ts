@@ -1,15 +1,8 @@
-import { sql, type CreateTableBuilder, type Kysely } from "kysely";
+import { sql, type Kysely } from "kysely";
 import type { StoreDialect } from "../database.js";
+import { autoId, type TableBuilder as Table } from "./columns.js";
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- migrations run against the schema as it was then */
-type Table = CreateTableBuilder<any, any>;
-
-/** Auto-increment primary key, spelled for each store. */
-function autoId(t: Table, dialect: StoreDialect): Table {
-  return dialect === "postgres"
-    ? t.addColumn("id", "bigserial", (c) => c.primaryKey())
-    : t.addColumn("id", "integer", (c) => c.primaryKey().autoIncrement());
-}
 
 /** Snowflake primary key (issued by the application). */
 function snowflakeId(t: Table): Table {
