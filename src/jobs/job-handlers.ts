@@ -1,5 +1,6 @@
 import type { App } from "../app.js";
 import type { JobHandler } from "../platform/queue/queue.js";
+import { outboundSyncBinding } from "../sync/outbound/outbound-binding.js";
 
 /** A queue and the handler that works its jobs. */
 export interface QueueBinding {
@@ -9,4 +10,4 @@ export interface QueueBinding {
 }
 
 /** Every queue the service consumes; modules add theirs here. */
-export const QUEUE_BINDINGS: QueueBinding[] = [];
+export const QUEUE_BINDINGS: QueueBinding[] = [outboundSyncBinding];
