@@ -8,6 +8,8 @@ import { rememberWrittenValue } from "../../src/store/sync-last-written.js";
 import { listUnresolvedIdentities } from "../../src/store/unresolved-identities.js";
 import type { OutboundAssigneeSync } from "../../src/sync/assignment/types.js";
 import { syncGroupAssigneeInbound, type InboundContext } from "../../src/sync/inbound/sync-group-assignee-inbound.js";
+import { applyPendingIdentities } from "../../src/sync/external-actors/apply-pending-identities.js";
+import { getOrCreateExternalActor } from "../../src/store/external-actors.js";
 import {
   addProjectTeam,
   createGroup,
@@ -199,5 +201,43 @@ describe(`inbound assignee sync (§5.2, §5.3, D9, D10; ${storeMode})`, () => {
     const result = await syncGroupAssigneeInbound(ctx, { integrationId: w.integration.id, externalIssueKey: w.key, identity: { email: "scope@example.com" }, ordering: null });
     expect(result.assigned.map((g) => g.id)).toEqual([w.group.id]);
     expect(await assigneeOf(otherGroup.id)).toBeNull();
+  });
+});
+
+describe(`resolving a queued identity (${storeMode})`, () => {
+  let t: TestStore;
+  let platform: Platform;
+  let ctx: InboundContext;
+  beforeAll(async () => {
+    t = await createTestStore();
+    platform = await createPlatform({ store: t.store, redisUrl, keyPrefix: uniquePrefix("pending") });
+    ctx = { db: t.store.db, cache: platform.cache, clock: systemClock, lock: platform.lock };
+  });
+  afterAll(async () => {
+    await platform.close();
+    await t.destroy();
+  });
+
+  it("applies the waiting change once an admin maps the hidden name to a member", async () => {
+    const db = t.store.db;
+    const org = await createOrganization(db);
+    const project = await createProject(db, org.id);
+    const team = await createTeam(db, org.id);
+    await addProjectTeam(db, project.id, team.id);
+    const integration = await createIntegration(db, org.id, { provider: "jira_server", config: SYNC_ON });
+    const g = await createGroup(db, project.id);
+    await linkGroup(db, g, org.id, integration.id, "PROJ-1");
+    const jane = await createMember(db, org.id, { teams: [team.id] });
+    await syncGroupAssigneeInbound(ctx, { integrationId: integration.id, externalIssueKey: "PROJ-1", identity: { missingEmail: "Jane Doe" }, ordering: null });
+    expect(await findGroupAssignee(db, g.id)).toBeUndefined();
+
+    await getOrCreateExternalActor(
+      db,
+      { organizationId: org.id, integrationId: integration.id, provider: "jira_server", externalName: "Jane Doe", externalId: null, userId: jane.id, teamId: null },
+      new Date().toISOString(),
+    );
+    expect(await applyPendingIdentities(ctx, org.id, integration.id, "jane doe")).toBe(1);
+    expect((await findGroupAssignee(db, g.id))?.user_id).toBe(jane.id);
+    expect(await listUnresolvedIdentities(db, org.id)).toEqual([]);
   });
 });

@@ -114,16 +114,7 @@ export async function syncGroupAssigneeInbound(ctx: InboundContext, change: Inbo
       return result;
     }
 
-    const identity = change.identity;
-    if ("missingEmail" in identity) {
-      for (const group of fresh) await log(group, "user_not_found", "The provider did not share the assignee's email", { name: identity.missingEmail });
-      await recordUnresolved(ctx, fresh, integration, "missing_email", identity.missingEmail, change.externalIssueKey, now);
-      return result;
-    }
-    const [candidates, kind, value] =
-      "email" in identity
-        ? [await usersByVerifiedEmail(ctx.db, identity.email), "email" as const, identity.email]
-        : [await usersByExternalActor(ctx.db, integration.id, integration.provider, identity.externalActor), "external_actor" as const, identity.externalActor];
+    const { candidates, kind, value } = await candidatesFor(ctx, integration, change.identity);
     const visible = await projectsByUser(ctx.db, candidates);
     const unresolved: LinkedGroup[] = [];
     for (const group of fresh) {
@@ -131,7 +122,7 @@ export async function syncGroupAssigneeInbound(ctx: InboundContext, change: Inbo
       const userId = chooseAssignee(candidates.filter((id) => joined.has(id)), group.projectId, visible, joined);
       if (userId === undefined) {
         // The previous assignee stays: nobody we know matches (§5.2).
-        await log(group, "user_not_found", `No member with access to the project matches ${kind === "email" ? "this verified email" : "this login"}`, { [kind]: value });
+        await log(group, "user_not_found", NOT_FOUND_REASON[kind], { [kind]: value });
         unresolved.push(group);
         continue;
       }
@@ -154,6 +145,30 @@ export async function syncGroupAssigneeInbound(ctx: InboundContext, change: Inbo
   } finally {
     await ctx.lock.release(lease);
   }
+}
+
+const NOT_FOUND_REASON = {
+  email: "No member with access to the project has this verified email, and no external user maps it",
+  external_actor: "No external user maps this login to a member with access to the project",
+  missing_email: "The provider did not share the assignee's email, and no external user maps this name",
+} as const;
+
+/**
+ * Users who may be meant: verified-email owners, else people an admin mapped to this name with an
+ * external actor (the way an unresolved identity is resolved).
+ */
+async function candidatesFor(
+  ctx: InboundContext,
+  integration: { id: number; provider: string },
+  identity: InboundIdentity,
+): Promise<{ candidates: number[]; kind: "email" | "external_actor" | "missing_email"; value: string }> {
+  const mapped = (name: string) => usersByExternalActor(ctx.db, integration.id, integration.provider, name);
+  if ("email" in identity) {
+    const owners = await usersByVerifiedEmail(ctx.db, identity.email);
+    return { candidates: owners.length ? owners : await mapped(identity.email), kind: "email", value: identity.email };
+  }
+  if ("externalActor" in identity) return { candidates: await mapped(identity.externalActor), kind: "external_actor", value: identity.externalActor };
+  return { candidates: await mapped(identity.missingEmail), kind: "missing_email", value: identity.missingEmail };
 }
 
 async function isEcho(ctx: InboundContext, group: LinkedGroup, value: string): Promise<boolean> {
