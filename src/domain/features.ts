@@ -9,7 +9,7 @@ export type FeatureName = keyof typeof FEATURE_DEFAULTS;
 
 /** Whether `name` is on, given an organization's stored `features` JSON. */
 export function isFeatureEnabled(featuresJson: string | null | undefined, name: FeatureName): boolean {
-  let stored: Record<string, unknown> = {};
+  let stored: Record<string, unknown>;
   try {
     stored = featuresJson ? (JSON.parse(featuresJson) as Record<string, unknown>) : {};
   } catch {
