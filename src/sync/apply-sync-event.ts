@@ -1,0 +1,25 @@
+import type { SyncEvent } from "../domain/neutral-events.js";
+import { syncGroupAssigneeInbound, type InboundContext, type InboundIdentity } from "./inbound/sync-group-assignee-inbound.js";
+import { syncStatusInbound } from "./inbound/sync-status-inbound.js";
+import type { StatusContext } from "./status/set-group-status.js";
+
+/** Applies a provider-neutral ticket change to the linked groups; returns the ids of groups it changed. */
+export async function applySyncEvent(ctx: InboundContext & StatusContext, event: SyncEvent): Promise<number[]> {
+  if (event.type === "status_changed") {
+    return syncStatusInbound(ctx, event);
+  }
+  let identity: InboundIdentity | null = null;
+  if (event.assigned) {
+    if (event.email) identity = { email: event.email };
+    else if (event.externalActor) identity = { externalActor: event.externalActor };
+    else if (event.displayName) identity = { missingEmail: event.displayName };
+    else return [];
+  }
+  const result = await syncGroupAssigneeInbound(ctx, {
+    integrationId: event.integrationId,
+    externalIssueKey: event.externalIssueKey,
+    identity,
+    ordering: event.ordering,
+  });
+  return [...result.assigned, ...result.unassigned].map((g) => g.id);
+}
