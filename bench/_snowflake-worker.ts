@@ -10,10 +10,10 @@ const startAt = Number(startAtText);
 const redis = new Redis(redisUrl ?? "redis://127.0.0.1:6379");
 
 /** Sentry's get_sequence_value_from_redis: one INCR per second looked at, EXPIRE on first use. */
-async function sentryStyleSlot(now: number, counter: { roundTrips: number }): Promise<{ timestamp: number; sequence: number }> {
+async function sentryStyleSlot(now: number, counter: { roundTrips: number }, namespace = "sentry:"): Promise<{ timestamp: number; sequence: number }> {
   for (let i = 0; i < Math.min(now, 300); i++) {
     const ts = now - i;
-    const key = `${prefix}sentry:${ts}`;
+    const key = `${prefix}${namespace}${ts}`;
     const value = (await redis.incr(key)) - 1;
     counter.roundTrips++;
     if (value === 0) {
@@ -27,11 +27,15 @@ async function sentryStyleSlot(now: number, counter: { roundTrips: number }): Pr
 
 const ours = new RedisSequenceAllocator({ redis, keyPrefix: `${prefix}ours:` });
 const counter = { roundTrips: 0 };
-// Load the script before the clock starts, as a long-running process would have.
-if (kind === "ours") {
-  await ours.next("warmup", Math.floor(Date.now() / 1000));
-  ours.roundTrips = 0;
+// Both generators warm up the same way before the clock starts (script loaded, code compiled), as a
+// long-running service would be: 200 ids on throw-away keys, far in the past so they share nothing.
+for (let i = 0; i < 200; i++) {
+  const past = 1_000_000 + (i % 150);
+  if (kind === "ours") await ours.next(`warmup-${process.pid}`, past);
+  else await sentryStyleSlot(past, { roundTrips: 0 }, `warmup-${process.pid}:`);
+  snowflakeFor({ timestamp: Math.floor(Date.now() / 1000), sequence: i % 16 });
 }
+ours.roundTrips = 0;
 await redis.ping();
 while (Date.now() < startAt) await new Promise((r) => setTimeout(r, 1));
 const startedAt = performance.timeOrigin + performance.now();

@@ -4,42 +4,38 @@ import { LOOK_BACK_SECONDS, MAX_SEQUENCE, type SequenceAllocator, type SequenceS
 import { noAvailableId } from "./no-available-id.js";
 
 // §11.4's look-back, but in one script (D13): Sentry pays one INCR round trip per second it looks at,
-// up to 300 per id; here every id costs one EVALSHA. The script only bumps a counter it takes, so a
-// full second is read, not inflated. Keys are built inside the script, which is fine on one Redis
-// node; a Redis Cluster would need the model in a hash tag.
-// ARGV: key prefix (ending in "<model>:"), now (s), sequences per second, look-back (s), ttl (s).
-// A scan hint per model remembers, for one `now`, how many recent seconds are known to be full: counters
-// only grow, so skipping them gives the same answer as scanning them, and a burst stays O(1) per id.
+// up to 300 per id; here every id costs one EVALSHA. Like Sentry, the script INCRs a second's counter
+// and uses the value when it is below 16 (a full second's counter only grows past 16, harmlessly).
+// A scan hint per model remembers, for one `now`, how many recent seconds are known to be full:
+// counters only grow, so skipping them gives the same answer as scanning them, and a burst stays O(1)
+// per id. Keys are built inside the script, which is fine on one Redis node; a Redis Cluster would
+// need the model in a hash tag. ARGV: key prefix (ending in "<model>:"), now (s).
 const LOOK_BACK = new RedisScript(`
 local prefix = ARGV[1]
 local now = tonumber(ARGV[2])
-local max = tonumber(ARGV[3])
-local span = math.min(now, tonumber(ARGV[4]))
-local ttl = tonumber(ARGV[5])
+local span = math.min(now, ${LOOK_BACK_SECONDS})
 local hintKey = prefix .. 'scan-hint'
 local start = 0
-local hint = redis.call('HMGET', hintKey, 'now', 'offset')
-if tonumber(hint[1]) == now and hint[2] then
-  start = tonumber(hint[2])
+local hint = redis.call('GET', hintKey)
+if hint then
+  local hintNow, offset = string.match(hint, '^(%d+):(%d+)$')
+  if tonumber(hintNow) == now then start = tonumber(offset) end
 end
 for i = start, span - 1 do
   local ts = now - i
-  local key = prefix .. string.format('%d', ts)
-  local used = tonumber(redis.call('GET', key) or '0')
-  if used < max then
-    redis.call('INCR', key)
-    if used == 0 then
-      redis.call('EXPIRE', key, ttl)
-    end
-    if used + 1 >= max then
-      redis.call('HSET', hintKey, 'now', now, 'offset', i + 1)
-      redis.call('EXPIRE', hintKey, ttl)
+  local key = prefix .. ts
+  local used = redis.call('INCR', key) - 1
+  if used == 0 then
+    redis.call('EXPIRE', key, ${LOOK_BACK_SECONDS})
+  end
+  if used < ${MAX_SEQUENCE} then
+    if used + 1 >= ${MAX_SEQUENCE} then
+      redis.call('SET', hintKey, now .. ':' .. (i + 1), 'EX', ${LOOK_BACK_SECONDS})
     end
     return {ts, used}
   end
 end
-redis.call('HSET', hintKey, 'now', now, 'offset', span)
-redis.call('EXPIRE', hintKey, ttl)
+redis.call('SET', hintKey, now .. ':' .. span, 'EX', ${LOOK_BACK_SECONDS})
 return false`);
 
 export interface RedisSequenceOptions {
@@ -65,7 +61,7 @@ export class RedisSequenceAllocator implements SequenceAllocator {
     const reply = await LOOK_BACK.run(
       this.redis,
       [],
-      [`${this.prefix}${model}:`, nowSeconds, MAX_SEQUENCE, LOOK_BACK_SECONDS, LOOK_BACK_SECONDS],
+      [`${this.prefix}${model}:`, nowSeconds],
       () => this.roundTrips++,
     );
     if (!Array.isArray(reply)) throw noAvailableId();
