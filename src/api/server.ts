@@ -1,4 +1,4 @@
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from "fastify";
 import type { App } from "../app.js";
 import { installErrorHandling } from "./error-handler.js";
 import { ROUTE_MODULES } from "./routes/index.js";
@@ -12,7 +12,8 @@ export async function buildServer(app: App): Promise<FastifyInstance> {
     // pino's Logger is Fastify's logger; only the generic parameters differ.
     loggerInstance: app.logger as unknown as FastifyBaseLogger,
     bodyLimit: API_BODY_LIMIT,
-    disableRequestLogging: true,
+    // Per-request lines would dominate the log under webhook load; errors are still logged.
+    logController: new LogController({ disableRequestLogging: true }),
     trustProxy: true,
   });
   installErrorHandling(server);
