@@ -4,11 +4,12 @@ import { migrateCommand } from "./cli/migrate.js";
 import { rotateKeyCommand } from "./cli/rotate-key.js";
 import { serveCommand } from "./cli/serve.js";
 import { simulateCommand } from "./cli/simulate.js";
+import { tokenCreateCommand } from "./cli/token-create.js";
 import { workerCommand } from "./cli/worker.js";
 import { isAppError } from "./domain/errors.js";
 
 /** Every subcommand of `switchboard`, in the order `--help` lists them. */
-export const COMMANDS: Command[] = [serveCommand, workerCommand, migrateCommand, rotateKeyCommand, simulateCommand];
+export const COMMANDS: Command[] = [serveCommand, workerCommand, migrateCommand, rotateKeyCommand, tokenCreateCommand, simulateCommand];
 
 function usage(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));

@@ -1,5 +1,6 @@
 import { createApp } from "../app.js";
 import { loadConfig } from "../config.js";
+import { createLogger } from "../logger.js";
 import { migrateToLatest } from "../store/migrate.js";
 import { configFlags, SERVICE_OPTIONS, SERVICE_OPTIONS_HELP, type Command } from "./command.js";
 
@@ -16,7 +17,8 @@ ${SERVICE_OPTIONS_HELP}
   -h, --help            Show this help`,
   options: { ...SERVICE_OPTIONS },
   async run(values) {
-    const app = await createApp(loadConfig(process.env, configFlags(values)), { migrate: false });
+    const config = loadConfig(process.env, configFlags(values));
+    const app = await createApp(config, { migrate: false, logger: createLogger(config.logLevel, process.stderr) });
     try {
       const applied = await migrateToLatest(app.store);
       console.log(applied.length ? `Applied: ${applied.join(", ")}` : "Already up to date.");

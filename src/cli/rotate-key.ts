@@ -1,5 +1,6 @@
 import { createApp } from "../app.js";
 import { loadConfig } from "../config.js";
+import { createLogger } from "../logger.js";
 import { loadKeyring, newKey, writeKeyFile } from "../platform/vault/keyring.js";
 import { resealSecrets } from "../store/reseal-secrets.js";
 import { Vault } from "../platform/vault/vault.js";
@@ -28,7 +29,7 @@ ${SERVICE_OPTIONS_HELP}
       writeKeyFile(keyring.file, keyring.keys);
       console.log(`Added key ${keyring.keys[0]?.id} to ${keyring.file}`);
     }
-    const app = await createApp(config);
+    const app = await createApp(config, { logger: createLogger(config.logLevel, process.stderr) });
     try {
       const vault = new Vault(keyring.keys);
       const changed = await resealSecrets(app.store, vault);

@@ -49,7 +49,7 @@ describe("switchboard command line", () => {
     const first = run(["migrate", "--data-dir", dir]);
     expect(first.status, first.stderr).toBe(0);
     expect(first.stdout).toContain("Applied: 0001-domain");
-    expect(first.stdout).toContain("generated a vault key");
+    expect(first.stderr).toContain("generated a vault key");
     expect(readFileSync(join(dir, "secret-keys.json"), "utf8")).toContain('"keys"');
     const second = run(["migrate", "--data-dir", dir]);
     expect(second.stdout).toContain("Already up to date.");

@@ -1,0 +1,40 @@
+import { createHash, randomBytes } from "node:crypto";
+import type { Kysely } from "kysely";
+import type { Database } from "./schema.js";
+
+/** Prefix that makes a leaked Switchboard token recognisable to secret scanners. */
+export const TOKEN_PREFIX = "sbt_";
+
+/** SHA-256 of a token: only the hash is stored, so the store never holds a usable token. */
+export function hashToken(token: string): string {
+  return createHash("sha256").update(token, "utf8").digest("hex");
+}
+
+/** Creates an organization-scoped API token and returns it once, in clear. */
+export async function createApiToken(db: Kysely<Database>, organizationId: number, name: string, now: string): Promise<{ id: number; token: string }> {
+  const token = TOKEN_PREFIX + randomBytes(32).toString("base64url");
+  const row = await db
+    .insertInto("api_tokens")
+    .values({
+      organization_id: organizationId,
+      name,
+      token_hash: hashToken(token),
+      token_last_characters: token.slice(-4),
+      scopes: JSON.stringify(["org:admin"]),
+      date_added: now,
+      last_used: null,
+    })
+    .returning("id")
+    .executeTakeFirstOrThrow();
+  return { id: row.id, token };
+}
+
+/** The organization a token belongs to, or undefined for an unknown token. */
+export async function findApiToken(db: Kysely<Database>, token: string) {
+  return db.selectFrom("api_tokens").select(["id", "organization_id", "last_used"]).where("token_hash", "=", hashToken(token)).executeTakeFirst();
+}
+
+/** Records use of a token (callers throttle this). */
+export async function touchApiToken(db: Kysely<Database>, id: number, now: string): Promise<void> {
+  await db.updateTable("api_tokens").set({ last_used: now }).where("id", "=", id).execute();
+}

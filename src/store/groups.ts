@@ -1,0 +1,64 @@
+import type { Kysely } from "kysely";
+import type { Database } from "./schema.js";
+
+/** A group with its project and current assignee, as the API shows it. */
+export interface GroupView {
+  id: number;
+  shortId: number;
+  title: string;
+  culprit: string;
+  level: string;
+  status: string;
+  timesSeen: number;
+  firstSeen: string;
+  lastSeen: string;
+  project: { id: number; slug: string; name: string; organizationId: number };
+  assignee: { type: "user" | "team"; id: number } | null;
+}
+
+/** One group of an organization, or undefined (other organizations' groups are invisible). */
+export async function findGroupInOrganization(db: Kysely<Database>, organizationId: number, groupId: number): Promise<GroupView | undefined> {
+  const row = await db
+    .selectFrom("groups")
+    .innerJoin("projects", "projects.id", "groups.project_id")
+    .leftJoin("group_assignees", "group_assignees.group_id", "groups.id")
+    .select([
+      "groups.id as id",
+      "groups.short_id as shortId",
+      "groups.title as title",
+      "groups.culprit as culprit",
+      "groups.level as level",
+      "groups.status as status",
+      "groups.times_seen as timesSeen",
+      "groups.first_seen as firstSeen",
+      "groups.last_seen as lastSeen",
+      "projects.id as projectId",
+      "projects.slug as projectSlug",
+      "projects.name as projectName",
+      "projects.organization_id as organizationId",
+      "group_assignees.user_id as assigneeUserId",
+      "group_assignees.team_id as assigneeTeamId",
+    ])
+    .where("groups.id", "=", groupId)
+    .where("projects.organization_id", "=", organizationId)
+    .executeTakeFirst();
+  if (!row) return undefined;
+  return {
+    id: row.id,
+    shortId: row.shortId,
+    title: row.title,
+    culprit: row.culprit,
+    level: row.level,
+    status: row.status,
+    timesSeen: row.timesSeen,
+    firstSeen: row.firstSeen,
+    lastSeen: row.lastSeen,
+    project: { id: row.projectId, slug: row.projectSlug, name: row.projectName, organizationId: row.organizationId },
+    assignee:
+      row.assigneeUserId !== null && row.assigneeUserId !== undefined
+        ? { type: "user", id: row.assigneeUserId }
+        : row.assigneeTeamId !== null && row.assigneeTeamId !== undefined
+          ? { type: "team", id: row.assigneeTeamId }
+          : null,
+  };
+}
