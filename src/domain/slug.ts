@@ -16,8 +16,8 @@ export const SLUG_SUFFIX_SIZES = [2, 2, 3, 3, 3, 3, 3, 5, 5, 5, 5, 5, 5, 5, 5, 5
 export function slugify(label: string): string {
   return label
     .normalize("NFKD")
-    .replace(/[^\x00-\x7f]/g, "")
-    .replace(/[^\w\s-]/g, "")
+    .replace(/[\u0300-\u036f]/g, "")
+    .replace(/[^A-Za-z0-9_\s-]/g, "")
     .trim()
     .toLowerCase()
     .replace(/[-\s]+/g, "-")
