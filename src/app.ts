@@ -6,6 +6,7 @@ import { loadKeyring, type Keyring } from "./platform/vault/keyring.js";
 import { Vault } from "./platform/vault/vault.js";
 import { openStore, type Store } from "./store/database.js";
 import { migrateToLatest } from "./store/migrate.js";
+import { registerProviderSyncClients } from "./providers/registry.js";
 import type { SnowflakeIds } from "./store/snowflake-save.js";
 
 /** Everything a request handler, a job or a command needs, opened once per process. */
@@ -52,7 +53,7 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
     }
     const platform = await createPlatform({ store, redisUrl: config.redisUrl, keyPrefix: options.keyPrefix, clock, logger });
     const ids: SnowflakeIds = { sequence: platform.sequence, clock };
-    return {
+    const app: App = {
       config,
       logger,
       clock,
@@ -66,6 +67,8 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
         await store.close();
       },
     };
+    registerProviderSyncClients(app);
+    return app;
   } catch (error) {
     await store.close();
     throw error;

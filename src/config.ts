@@ -19,6 +19,20 @@ export interface Config {
   runWorker: boolean;
   /** Outbound targets in private ranges allowed (loopback for tests and simulators). */
   allowPrivateTargets: string[];
+  github: GithubSettings;
+}
+
+/** The GitHub App Switchboard acts as. */
+export interface GithubSettings {
+  appId: string | undefined;
+  /** PEM (PKCS#1 or PKCS#8); `\n` escapes are accepted for one-line environment values. */
+  privateKey: string | undefined;
+  webhookSecret: string | undefined;
+  /** A previous secret still accepted while a rotation is under way. */
+  previousWebhookSecret: string | undefined;
+  /** Require `X-Hub-Signature-256` (refuse SHA-1-only deliveries). */
+  requireSha256: boolean;
+  apiUrl: string;
 }
 
 const schema = z.object({
@@ -33,6 +47,14 @@ const schema = z.object({
   refreshMarginSeconds: z.coerce.number().int().min(0).max(3600),
   runWorker: z.boolean(),
   allowPrivateTargets: z.array(z.string()),
+  github: z.object({
+    appId: z.string().regex(/^\d+$/, "GITHUB_APP_ID must be numeric").optional(),
+    privateKey: z.string().optional(),
+    webhookSecret: z.string().optional(),
+    previousWebhookSecret: z.string().optional(),
+    requireSha256: z.boolean(),
+    apiUrl: z.string().url(),
+  }),
 });
 
 /** Command-line flags that override the environment (`--port 8080`, `--data-dir ./x`). */
@@ -57,6 +79,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, flags: ConfigFl
       .split(",")
       .map((s) => s.trim())
       .filter(Boolean),
+    github: {
+      appId: emptyToUndefined(env.GITHUB_APP_ID),
+      privateKey: emptyToUndefined(env.GITHUB_APP_PRIVATE_KEY)?.replace(/\\n/g, "\n"),
+      webhookSecret: emptyToUndefined(env.GITHUB_WEBHOOK_SECRET),
+      previousWebhookSecret: emptyToUndefined(env.GITHUB_WEBHOOK_PREVIOUS_SECRET),
+      requireSha256: env.GITHUB_REQUIRE_SHA256 === "true",
+      apiUrl: stripSlash(emptyToUndefined(env.GITHUB_API_URL) ?? "https://api.github.com"),
+    },
   };
   const parsed = schema.safeParse(raw);
   if (!parsed.success) {

@@ -1,6 +1,7 @@
 import type { App } from "../app.js";
 import type { JobHandler } from "../platform/queue/queue.js";
 import { outboundSyncBinding } from "../sync/outbound/outbound-binding.js";
+import { webhookDispatchBinding } from "../webhooks/webhook-binding.js";
 
 /** A queue and the handler that works its jobs. */
 export interface QueueBinding {
@@ -10,4 +11,4 @@ export interface QueueBinding {
 }
 
 /** Every queue the service consumes; modules add theirs here. */
-export const QUEUE_BINDINGS: QueueBinding[] = [outboundSyncBinding];
+export const QUEUE_BINDINGS: QueueBinding[] = [webhookDispatchBinding, outboundSyncBinding];

@@ -2,6 +2,7 @@ import { Migrator, type Migration, type MigrationResultSet } from "kysely";
 import type { Store } from "./database.js";
 import * as domain from "./migrations/0001-domain.js";
 import * as sync from "./migrations/0006-sync.js";
+import * as inbox from "./migrations/0007-webhook-inbox.js";
 
 type StoreMigration = { name: string; up: (db: Parameters<typeof domain.up>[0], dialect: Store["dialect"]) => Promise<void> };
 
@@ -9,6 +10,7 @@ type StoreMigration = { name: string; up: (db: Parameters<typeof domain.up>[0], 
 const MIGRATIONS: StoreMigration[] = [
   { name: "0001-domain", up: domain.up },
   { name: "0006-sync", up: sync.up },
+  { name: "0007-webhook-inbox", up: inbox.up },
 ];
 
 /** Registers a migration contributed by a later module; kept in name order. */

@@ -376,6 +376,26 @@ export interface Database {
   sync_log: SyncLogTable;
   unresolved_identities: UnresolvedIdentitiesTable;
   sync_last_written: SyncLastWrittenTable;
+  webhook_deliveries: WebhookDeliveriesTable;
+}
+
+export interface WebhookDeliveriesTable {
+  id: Generated<number>;
+  provider: string;
+  /** The provider's delivery id (GitHub's X-GitHub-Delivery), or a hash of the body when it has none. */
+  delivery_id: string;
+  event: string;
+  /** Which secret verified it: current | previous. */
+  verified_by: string;
+  /** The headers that matter, as JSON (never signatures or secrets). */
+  headers: string;
+  body: string;
+  /** received | processed | failed | dead */
+  state: string;
+  attempts: number;
+  last_error: string | null;
+  received_at: string;
+  processed_at: string | null;
 }
 
 export interface SyncWatermarksTable {

@@ -5,6 +5,7 @@ import { createApp, type App } from "../../src/app.js";
 import { loadConfig } from "../../src/config.js";
 import { createLogger } from "../../src/logger.js";
 import type { Clock } from "../../src/platform/clock.js";
+import { startJobWorkers } from "../../src/jobs/start-workers.js";
 import { createTestStore, redisUrl, uniquePrefix, type TestStore } from "./test-store.js";
 
 export interface TestApp {
@@ -24,6 +25,8 @@ export interface StartTestAppOptions {
   env?: Record<string, string>;
   /** Listen on a port (default true); false to use `server.inject` only. */
   listen?: boolean;
+  /** Run the job workers in this process, as `serve` does on the embedded default. */
+  workers?: boolean;
 }
 
 /**
@@ -66,6 +69,7 @@ export async function startTestApp(options: StartTestAppOptions = {}): Promise<T
   } else {
     await server.ready();
   }
+  const workers = options.workers ? startJobWorkers(app) : [];
   return {
     app,
     server,
@@ -73,6 +77,7 @@ export async function startTestApp(options: StartTestAppOptions = {}): Promise<T
     logs,
     testStore,
     close: async () => {
+      await Promise.all(workers.map((w) => w.stop()));
       await server.close();
       await app.platform.close();
       await testStore.destroy();

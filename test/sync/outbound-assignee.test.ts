@@ -81,7 +81,7 @@ describe(`outbound assignee sync (§5.4, D17; ${storeMode})`, () => {
     await assign(ctx, w.group, { type: "user", id: ana.id });
     await until(async () => calls.length, (n) => n >= 2);
     expect(calls.map((c) => c.key).sort()).toEqual([`A-${w.group.id}`, `B-${w.group.id}`]);
-    expect(calls[0]?.assignee).toEqual({ email: "ana@example.com", name: "ana" });
+    expect(calls[0]?.assignee).toEqual({ email: "ana@example.com", name: "ana", externalNames: [] });
     expect(await until(() => lastWrittenValue(t.store.db, w.linkA.externalIssueId, "assignee"), (v) => v !== undefined)).toBe("ana@example.com");
     expect((await listSyncLog(t.store.db, w.group.id, w.a.id))[0]).toMatchObject({ direction: "outbound", outcome: "applied" });
   });

@@ -12,6 +12,8 @@ export interface OutboundTicket {
 export interface OutboundAssignee {
   email: string;
   name: string;
+  /** The person's names at this integration's provider, from external users (e.g. `@octocat`). */
+  externalNames: string[];
 }
 
 /**
@@ -21,6 +23,11 @@ export interface OutboundAssignee {
 export interface IssueSyncProvider {
   /** Assigns the ticket to the person (found by email at the provider), or unassigns it (null). */
   assignTicket(ticket: OutboundTicket, assignee: OutboundAssignee | null): Promise<void>;
+  /**
+   * How the provider's webhook will name this person when it echoes our change (a login such as
+   * `@octocat`); the email when absent. Known before the call, since the echo can beat the response.
+   */
+  echoValueFor?(assignee: OutboundAssignee): string;
   /** Moves the ticket to the state the organization maps for resolved / unresolved. */
   setTicketResolved(ticket: OutboundTicket, resolved: boolean): Promise<void>;
 }

@@ -79,19 +79,28 @@ export async function runOutboundJob(deps: OutboundDeps, job: OutboundJob): Prom
 
   try {
     if (job.kind === "assignee") {
-      let assignee: { email: string; name: string } | null = null;
+      let assignee: { email: string; name: string; externalNames: string[] } | null = null;
       if (job.assign && job.userId !== null) {
         const email = await primaryEmail(db, job.userId);
         const user = await db.selectFrom("users").select(["name", "username"]).where("id", "=", job.userId).executeTakeFirst();
         if (!email || !user) return log("user_not_found", "The assignee has no email to look up at the provider");
-        assignee = { email, name: user.name || user.username };
+        const actors = await db
+          .selectFrom("external_actors")
+          .select("external_name")
+          .where("organization_id", "=", row.organizationId)
+          .where("integration_id", "=", row.integrationId)
+          .where("user_id", "=", job.userId)
+          .execute();
+        assignee = { email, name: user.name || user.username, externalNames: actors.map((a) => a.external_name) };
       }
+      // Remembered before the call: the provider's webhook about our change can arrive before its response.
+      const echo = assignee ? (client.echoValueFor?.(assignee) ?? assignee.email) : "";
+      await rememberWrittenValue(db, row.id, "assignee", echo, isoNow(deps.clock));
       await client.assignTicket(ticket, assignee);
-      await rememberWrittenValue(db, row.id, "assignee", assignee?.email ?? "", isoNow(deps.clock));
       return log("applied", assignee ? "Ticket assigned" : "Ticket unassigned", assignee ? { email: assignee.email } : {});
     }
-    await client.setTicketResolved(ticket, job.resolved);
     await rememberWrittenValue(db, row.id, "status", job.resolved ? "resolved" : "unresolved", isoNow(deps.clock));
+    await client.setTicketResolved(ticket, job.resolved);
     return log("applied", job.resolved ? "Ticket moved to the resolved state" : "Ticket moved to the unresolved state");
   } catch (error) {
     await log("provider_error", (error as Error).message);

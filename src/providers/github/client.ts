@@ -1,0 +1,126 @@
+import type { App } from "../../app.js";
+import { AppError } from "../../domain/errors.js";
+import { nowSeconds } from "../../platform/clock.js";
+import { AppJwtSigner, requiresAppAuth } from "./app-jwt.js";
+import { installationToken, type InstallationTokenDeps } from "./installation-token.js";
+
+/** GitHub's JWT time complaints (§1.4): the answer to them is to re-sign with the measured skew. */
+const CLOCK_MESSAGES = /'Issued at' claim \('iat'\)|'Expiration time' claim \('exp'\)/;
+/** A freshly minted token can 401 for a few seconds while GitHub replicates it (D4). */
+const REPLICATION_WINDOW_SECONDS = 5;
+
+export interface GithubResponse<T> {
+  status: number;
+  headers: Headers;
+  data: T;
+}
+
+const signers = new Map<string, AppJwtSigner>();
+const skewByApi = new Map<string, number>();
+
+/** Calls GitHub as the configured app for one installation: JWT on app routes (D5), installation token elsewhere. */
+export class GithubClient {
+  private readonly signer: AppJwtSigner;
+  private readonly tokens: InstallationTokenDeps;
+
+  constructor(
+    private readonly app: App,
+    private readonly installationId: string,
+  ) {
+    const { appId, privateKey } = app.config.github;
+    if (!appId || !privateKey) throw new AppError("validation", "github_app_not_configured", "Set GITHUB_APP_ID and GITHUB_APP_PRIVATE_KEY to call GitHub");
+    const signerKey = `${appId}:${privateKey.length}`;
+    this.signer = signers.get(signerKey) ?? new AppJwtSigner(appId, privateKey);
+    signers.set(signerKey, this.signer);
+    this.tokens = {
+      db: app.store.db,
+      vault: app.vault,
+      lock: app.platform.lock,
+      clock: app.clock,
+      marginSeconds: app.config.refreshMarginSeconds,
+      mint: (id) => this.mint(id),
+    };
+  }
+
+  private get apiUrl(): string {
+    return this.app.config.github.apiUrl;
+  }
+
+  private async mint(id: string) {
+    const response = await this.request<{ token: string; expires_at: string; permissions: Record<string, string> }>("POST", `/app/installations/${id}/access_tokens`);
+    return { token: response.data.token, expiresAt: Math.floor(Date.parse(response.data.expires_at) / 1000), permissions: response.data.permissions ?? {} };
+  }
+
+  /** Sends a request; one retry after a 401 (re-signed JWT, replicated or re-minted token), never more. */
+  async request<T>(method: string, path: string, body?: unknown): Promise<GithubResponse<T>> {
+    const appRoute = requiresAppAuth(path);
+    let stale: string | undefined;
+    for (let attempt = 0; ; attempt++) {
+      let authorization: string;
+      let mintedAt = 0;
+      if (appRoute) {
+        authorization = this.signer.sign(nowSeconds(this.app.clock), skewByApi.get(this.apiUrl) ?? 0);
+      } else {
+        const secret = await installationToken(this.tokens, this.installationId, stale);
+        authorization = secret.token;
+        mintedAt = secret.mintedAt;
+      }
+      const response = await fetch(`${this.apiUrl}${path}`, {
+        method,
+        headers: {
+          authorization: `Bearer ${authorization}`,
+          accept: "application/vnd.github+json",
+          "x-github-api-version": "2022-11-28",
+          "user-agent": "Switchboard",
+          ...(body !== undefined ? { "content-type": "application/json" } : {}),
+        },
+        body: body === undefined ? undefined : JSON.stringify(body),
+        signal: AbortSignal.timeout(15_000),
+        redirect: "manual",
+      });
+      const text = await response.text();
+      const data = text ? (safeJson(text) as T) : (undefined as T);
+      if (response.ok) return { status: response.status, headers: response.headers, data };
+      const message = (data as { message?: string } | undefined)?.message ?? response.statusText;
+      if (response.status === 401 && attempt === 0) {
+        if (appRoute && CLOCK_MESSAGES.test(message)) {
+          const serverTime = Date.parse(response.headers.get("date") ?? "");
+          if (Number.isFinite(serverTime)) {
+            skewByApi.set(this.apiUrl, Math.round((serverTime - this.app.clock.now()) / 1000));
+            this.signer.forget();
+            continue;
+          }
+        }
+        if (!appRoute) {
+          if (nowSeconds(this.app.clock) - mintedAt < REPLICATION_WINDOW_SECONDS) {
+            await new Promise((r) => setTimeout(r, 1000));
+          } else {
+            stale = authorization;
+          }
+          continue;
+        }
+      }
+      throw githubError(response, message);
+    }
+  }
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return { message: text.slice(0, 200) };
+  }
+}
+
+/** Typed GitHub errors: rate limits carry their reset time; everything else names the status. */
+function githubError(response: Response, message: string): AppError {
+  const remaining = response.headers.get("x-ratelimit-remaining");
+  const retryAfter = response.headers.get("retry-after");
+  if ((response.status === 403 || response.status === 429) && (remaining === "0" || retryAfter)) {
+    const reset = retryAfter ? Math.floor(Date.now() / 1000) + Number(retryAfter) : Number(response.headers.get("x-ratelimit-reset"));
+    return new AppError("rate_limited", "github_rate_limited", `GitHub rate limit reached; retry after ${new Date(reset * 1000).toISOString()}`, { detail: { resetAt: reset } });
+  }
+  if (response.status === 401) return new AppError("upstream", "github_unauthorized", `GitHub refused the credentials: ${message}`);
+  return new AppError("upstream", "github_api_error", `GitHub answered HTTP ${response.status}: ${message}`, { detail: { status: response.status } });
+}

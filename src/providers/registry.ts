@@ -1,0 +1,12 @@
+import type { App } from "../app.js";
+import { registerIssueSyncProvider } from "../sync/outbound/issue-sync-provider.js";
+import { GithubClient } from "./github/client.js";
+import { githubIssueSync } from "./github/issue-sync.js";
+
+/** Fills the sync port with each provider's client, for this process's app. */
+export function registerProviderSyncClients(app: App): void {
+  registerIssueSyncProvider("github", async (integrationId) => {
+    const integration = await app.store.db.selectFrom("integrations").select("external_id").where("id", "=", integrationId).executeTakeFirstOrThrow();
+    return githubIssueSync(new GithubClient(app, integration.external_id));
+  });
+}

@@ -1,0 +1,45 @@
+import type { App } from "../app.js";
+import { isoNow } from "../platform/clock.js";
+import type { Job } from "../platform/queue/queue.js";
+import { parseIssuesEvent } from "../providers/github/webhook.js";
+import { findDelivery, markDelivery } from "../store/webhook-deliveries.js";
+import { applySyncEvent } from "../sync/apply-sync-event.js";
+import { syncContext } from "../sync/sync-context.js";
+import { handleInstallationEvent } from "./github/handle-installation.js";
+
+/** Processes one recorded delivery; failures are recorded on the delivery and rethrown for a retry. */
+export async function dispatchDelivery(app: App, job: Job): Promise<void> {
+  const { deliveryRowId } = job.payload as { deliveryRowId: number };
+  const delivery = await findDelivery(app.store.db, deliveryRowId);
+  if (!delivery || delivery.state === "processed") return;
+  try {
+    const payload = JSON.parse(delivery.body) as Record<string, unknown>;
+    if (delivery.provider === "github") await dispatchGithub(app, delivery.event, payload);
+    await markDelivery(app.store.db, delivery.id, "processed", isoNow(app.clock));
+  } catch (error) {
+    const final = job.attempt >= job.maxAttempts;
+    await markDelivery(app.store.db, delivery.id, final ? "dead" : "failed", isoNow(app.clock), (error as Error).message);
+    throw error;
+  }
+}
+
+async function dispatchGithub(app: App, event: string, payload: Record<string, unknown>): Promise<void> {
+  if (event === "installation") {
+    await handleInstallationEvent(app.store.db, payload, isoNow(app.clock));
+    return;
+  }
+  if (event !== "issues") return;
+  const installationId = (payload.installation as { id?: unknown } | undefined)?.id;
+  if (typeof installationId !== "number") return;
+  const integration = await app.store.db
+    .selectFrom("integrations")
+    .select("id")
+    .where("provider", "=", "github")
+    .where("external_id", "=", String(installationId))
+    .where("status", "=", "active")
+    .executeTakeFirst();
+  // No integration for this installation: nothing of ours is linked to it (§3.3: log and return).
+  if (!integration) return;
+  const ctx = syncContext(app);
+  for (const change of parseIssuesEvent(payload, integration.id)) await applySyncEvent(ctx, change);
+}
