@@ -38,6 +38,22 @@ describe("switchboard command line", () => {
     }
   });
 
+  it("simulate refuses a provider it has no simulator for, naming the available ones", () => {
+    const result = run(["simulate", "--provider", "nope"]);
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain("No simulator for nope; available: github");
+  });
+
+  it("token create prints one token on stdout and refuses an unknown organization without --create-org", () => {
+    const dir = mkdtempSync(join(tmpdir(), "sb-cli-"));
+    const refused = run(["token", "create", "--org", "acme", "--data-dir", dir]);
+    expect(refused.status).toBe(1);
+    expect(refused.stderr).toContain('No organization "acme"');
+    const created = run(["token", "create", "--org", "acme", "--create-org", "--data-dir", dir]);
+    expect(created.status, created.stderr).toBe(0);
+    expect(created.stdout.trim()).toMatch(/^sbt_[A-Za-z0-9_-]{43}$/);
+  });
+
   it("exits 2 and says so for an unknown command", () => {
     const result = run(["frobnicate"]);
     expect(result.status).toBe(2);
