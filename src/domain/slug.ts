@@ -52,3 +52,17 @@ export async function chooseSlug(label: string, taken: (slug: string) => Promise
   }
   return candidate;
 }
+
+/**
+ * Why an explicitly given slug is refused (Sentry's message), or null when it is acceptable: lowercase
+ * letters, digits, underscores and hyphens, not entirely numeric, not reserved, at most `maxLength`.
+ */
+export function validateExplicitSlug(slug: string, maxLength: number, reserved: ReadonlySet<string> = new Set()): string | null {
+  if (slug.length === 0) return "This field may not be blank.";
+  if (slug.length > maxLength) return `Ensure this field has no more than ${maxLength} characters.`;
+  if (!/^[a-z0-9_-]+$/.test(slug) || /^\d+$/.test(slug)) {
+    return "Enter a valid slug consisting of lowercase letters, numbers, underscores or hyphens. It cannot be entirely numeric.";
+  }
+  if (reserved.has(slug)) return `The slug "${slug}" is reserved and not allowed.`;
+  return null;
+}

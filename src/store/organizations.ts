@@ -3,6 +3,7 @@ import { AppError } from "../domain/errors.js";
 import { chooseSlug, slugify } from "../domain/slug.js";
 import { isoNow } from "../platform/clock.js";
 import { saveWithSnowflakeId } from "./snowflake-save.js";
+import { isUniqueViolation } from "./unique-violation.js";
 
 /** Organization slugs that would shadow routes. */
 const RESERVED_ORG_SLUGS = new Set(["api", "extensions", "healthz", "static", "login", "logout", "settings", "new"]);
@@ -36,4 +37,43 @@ export async function findOrganizationBySlug(app: App, slug: string) {
     .selectAll()
     .where((eb) => eb(eb.fn("lower", ["slug"]), "=", slug.toLowerCase()))
     .executeTakeFirst();
+}
+
+/** Renames an organization, changes its slug (409 when taken) or switches features (D16). */
+export async function updateOrganization(
+  app: App,
+  organizationId: number,
+  changes: { name?: string; slug?: string; features?: Record<string, boolean> },
+): Promise<void> {
+  const db = app.store.db;
+  const current = await db.selectFrom("organizations").select(["features"]).where("id", "=", organizationId).executeTakeFirstOrThrow();
+  const set: { name?: string; slug?: string; features?: string } = {};
+  if (changes.name !== undefined) set.name = changes.name;
+  if (changes.slug !== undefined) {
+    if (RESERVED_ORG_SLUGS.has(changes.slug)) throw new AppError("validation", "invalid_slug", "Invalid slug", { fields: { slug: [`The slug "${changes.slug}" is reserved and not allowed.`] } });
+    const other = await db
+      .selectFrom("organizations")
+      .select("id")
+      .where((eb) => eb(eb.fn("lower", ["slug"]), "=", changes.slug!.toLowerCase()))
+      .where("id", "!=", organizationId)
+      .executeTakeFirst();
+    if (other) throw new AppError("conflict", "organization_slug_taken", `An organization with the slug "${changes.slug}" already exists`);
+    set.slug = changes.slug;
+  }
+  if (changes.features) {
+    let stored: Record<string, unknown> = {};
+    try {
+      stored = JSON.parse(current.features) as Record<string, unknown>;
+    } catch {
+      stored = {};
+    }
+    set.features = JSON.stringify({ ...stored, ...changes.features });
+  }
+  if (Object.keys(set).length === 0) return;
+  try {
+    await db.updateTable("organizations").set(set).where("id", "=", organizationId).execute();
+  } catch (error) {
+    if (isUniqueViolation(error)) throw new AppError("conflict", "organization_slug_taken", `An organization with the slug "${changes.slug}" already exists`);
+    throw error;
+  }
 }

@@ -96,11 +96,18 @@ describe(`GitHub authorization against the simulator (§2, D1, D4-D6; ${storeMod
   });
 
   it("reports a spent rate limit as a typed error with the reset time", async () => {
-    const client = new GithubClient(t.app, installationId);
-    await client.request("GET", "/repos/acme/web");
+    // Its own installation: the spent budget is remembered until GitHub's reset time.
+    const limited = await sim.control.createInstallation("limited", { notify: false });
+    sim.control.addRepository(limited, "limited/web");
+    const client = new GithubClient(t.app, String(limited));
+    await client.request("GET", "/repos/limited/web");
     sim.control.setRateLimit(0);
     try {
-      await expect(client.request("GET", "/repos/acme/web")).rejects.toMatchObject({ code: "github_rate_limited", kind: "rate_limited" });
+      await expect(client.request("GET", "/repos/limited/web")).rejects.toMatchObject({ code: "github_rate_limited", kind: "rate_limited" });
+      // The budget is known to be spent: the next call is refused here, without a request to GitHub.
+      const sent = sim.server.requests.length;
+      await expect(client.request("GET", "/repos/limited/web")).rejects.toMatchObject({ code: "github_rate_limited" });
+      expect(sim.server.requests.length).toBe(sent);
     } finally {
       sim.control.setRateLimit(undefined);
     }

@@ -4,8 +4,14 @@ import { registerHealthRoutes } from "./health.js";
 import { registerIssueRoutes } from "./issue-routes.js";
 import { registerExternalActorRoutes } from "./external-actor-routes.js";
 import { registerGithubWebhookRoute } from "../../webhooks/github/github-webhook-route.js";
+import { registerOrganizationRoutes } from "./organization-routes.js";
+import { registerMemberRoutes } from "./member-routes.js";
+import { registerTeamRoutes } from "./team-routes.js";
+import { registerProjectRoutes } from "./project-routes.js";
+import { registerIssueListRoutes } from "./issue-list-routes.js";
+import { registerOpenApiRoute } from "./openapi-routes.js";
 
 export type RouteModule = (server: FastifyInstance, app: App) => void | Promise<void>;
 
 /** Every route module of the service, registered in this order. */
-export const ROUTE_MODULES: RouteModule[] = [registerHealthRoutes, registerIssueRoutes, registerExternalActorRoutes, registerGithubWebhookRoute];
+export const ROUTE_MODULES: RouteModule[] = [registerHealthRoutes, registerIssueRoutes, registerExternalActorRoutes, registerGithubWebhookRoute, registerOrganizationRoutes, registerMemberRoutes, registerTeamRoutes, registerProjectRoutes, registerIssueListRoutes, registerOpenApiRoute];

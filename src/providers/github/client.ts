@@ -17,6 +17,8 @@ export interface GithubResponse<T> {
 
 const signers = new Map<string, AppJwtSigner>();
 const skewByApi = new Map<string, number>();
+/** Until when (epoch s) an installation's budget is known to be spent: no request is sent before. */
+const spentUntil = new Map<string, number>();
 
 /** Calls GitHub as the configured app for one installation: JWT on app routes (D5), installation token elsewhere. */
 export class GithubClient {
@@ -54,6 +56,11 @@ export class GithubClient {
   /** Sends a request; one retry after a 401 (re-signed JWT, replicated or re-minted token), never more. */
   async request<T>(method: string, path: string, body?: unknown): Promise<GithubResponse<T>> {
     const appRoute = requiresAppAuth(path);
+    const budgetKey = `${this.apiUrl}:${appRoute ? "app" : this.installationId}`;
+    const resetAt = spentUntil.get(budgetKey);
+    if (resetAt !== undefined && resetAt > nowSeconds(this.app.clock)) {
+      throw new AppError("rate_limited", "github_rate_limited", `GitHub rate limit reached; retry after ${new Date(resetAt * 1000).toISOString()}`, { detail: { resetAt } });
+    }
     let stale: string | undefined;
     for (let attempt = 0; ; attempt++) {
       let authorization: string;
@@ -100,7 +107,9 @@ export class GithubClient {
           continue;
         }
       }
-      throw githubError(response, message);
+      const error = githubError(response, message);
+      if (error.code === "github_rate_limited") spentUntil.set(budgetKey, Number(error.detail?.resetAt));
+      throw error;
     }
   }
 }
