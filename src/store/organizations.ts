@@ -61,7 +61,7 @@ export async function updateOrganization(
     set.slug = changes.slug;
   }
   if (changes.features) {
-    let stored: Record<string, unknown> = {};
+    let stored: Record<string, unknown>;
     try {
       stored = JSON.parse(current.features) as Record<string, unknown>;
     } catch {

@@ -1,5 +1,5 @@
 import type { App } from "../app.js";
-import { AppError, validationError } from "../domain/errors.js";
+import { AppError, isAppError, validationError } from "../domain/errors.js";
 import { chooseSlug, RESERVED_PROJECT_SLUGS, validateExplicitSlug } from "../domain/slug.js";
 import { isoNow } from "../platform/clock.js";
 import { removeProjectNotificationSettings } from "./notification-settings.js";
@@ -67,7 +67,15 @@ export async function createProject(
     if (await isProjectSlugTaken(app, input.organizationId, input.slug)) {
       throw new AppError("conflict", "project_slug_taken", "A project with this slug already exists.");
     }
-    return insert(input.slug);
+    try {
+      return await insert(input.slug);
+    } catch (error) {
+      // A concurrent creation took the slug between the check and the insert: say so, not "retry".
+      if (isAppError(error, "snowflake_retry_exhausted") && (await isProjectSlugTaken(app, input.organizationId, input.slug))) {
+        throw new AppError("conflict", "project_slug_taken", "A project with this slug already exists.");
+      }
+      throw error;
+    }
   }
 
   const lease = await app.platform.lock.acquire(`slug:project:${input.organizationId}`, { ttlMs: SLUG_LOCK_TTL_MS, waitMs: SLUG_LOCK_WAIT_MS });

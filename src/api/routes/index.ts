@@ -10,8 +10,9 @@ import { registerTeamRoutes } from "./team-routes.js";
 import { registerProjectRoutes } from "./project-routes.js";
 import { registerIssueListRoutes } from "./issue-list-routes.js";
 import { registerOpenApiRoute } from "./openapi-routes.js";
+import { registerIntakeRoutes } from "../intake/intake-routes.js";
 
 export type RouteModule = (server: FastifyInstance, app: App) => void | Promise<void>;
 
 /** Every route module of the service, registered in this order. */
-export const ROUTE_MODULES: RouteModule[] = [registerHealthRoutes, registerIssueRoutes, registerExternalActorRoutes, registerGithubWebhookRoute, registerOrganizationRoutes, registerMemberRoutes, registerTeamRoutes, registerProjectRoutes, registerIssueListRoutes, registerOpenApiRoute];
+export const ROUTE_MODULES: RouteModule[] = [registerHealthRoutes, registerIssueRoutes, registerExternalActorRoutes, registerGithubWebhookRoute, registerOrganizationRoutes, registerMemberRoutes, registerTeamRoutes, registerProjectRoutes, registerIssueListRoutes, registerOpenApiRoute, registerIntakeRoutes];

@@ -6,6 +6,7 @@ import { setGroupStatus } from "../../sync/status/set-group-status.js";
 import { syncContext } from "../../sync/sync-context.js";
 import { assertOrganizationSlug, requireOrganization } from "../auth/require-organization.js";
 import { describeRoute } from "../openapi/registry.js";
+import { text } from "../schemas/text.js";
 import { serializeGroup } from "../serializers/group.js";
 import { loadProject, notFound } from "./lookup.js";
 
@@ -14,9 +15,9 @@ const orgParams = z.object({ org: z.string() });
 const projectParams = z.object({ org: z.string(), project: z.string() });
 const issueParams = z.object({ org: z.string(), id: z.string() });
 const listQuery = z.object({
-  query: z.string().max(500).optional().describe('Sentry search: `is:unresolved`, `is:resolved`, `is:ignored` and free text on the title (default "is:unresolved")'),
+  query: text().max(500).optional().describe('Sentry search: `is:unresolved`, `is:resolved`, `is:ignored` and free text on the title (default "is:unresolved")'),
   status: z.enum(STATUSES).optional(),
-  cursor: z.string().regex(/^\d+:\d+:[01]$/, "Invalid cursor").optional(),
+  cursor: text().regex(/^\d+:\d+:[01]$/, "Invalid cursor").optional(),
   limit: z.coerce.number().int().min(1).max(100).default(100),
 });
 const updateBody = z.object({ status: z.enum(STATUSES) }).strict();
@@ -108,14 +109,14 @@ export function registerIssueListRoutes(server: FastifyInstance, app: App): void
   });
 
   // The unscoped detail routes live in issue-routes.ts; described here so the document is complete.
-  describeRoute({ method: "get", path: "/api/0/issues/:id/", summary: "Retrieve an issue", tag: "issues", params: z.object({ id: z.string() }), response: groupSchema });
+  describeRoute({ method: "get", path: "/api/0/issues/:id/", summary: "Retrieve an issue", tag: "issues", params: z.object({ id: text() }), response: groupSchema });
   describeRoute({
     method: "put",
     path: "/api/0/issues/:id/",
     summary: "Update an issue's status or assignee",
     tag: "issues",
     params: z.object({ id: z.string() }),
-    body: z.object({ status: z.enum(STATUSES).optional(), assignedTo: z.string().nullable().optional() }).strict(),
+    body: z.object({ status: z.enum(STATUSES).optional(), assignedTo: text().nullable().optional() }).strict(),
     response: groupSchema,
   });
 }

@@ -12,13 +12,14 @@ import { setGroupStatus } from "../../sync/status/set-group-status.js";
 import { syncContext } from "../../sync/sync-context.js";
 import { requireOrganization, type AuthenticatedOrganization } from "../auth/require-organization.js";
 import { serializeGroup } from "../serializers/group.js";
+import { text } from "../schemas/text.js";
 
 const idParam = z.object({ id: z.string().regex(/^\d+$/, "A valid integer is required.") });
 
 const updateBody = z
   .object({
     status: z.enum(["resolved", "unresolved", "ignored"]).optional(),
-    assignedTo: z.string().max(200).nullable().optional(),
+    assignedTo: text().max(200).nullable().optional(),
   })
   .strict();
 

@@ -4,6 +4,7 @@ import type { App } from "../../app.js";
 import { createMember, deleteMember, findMember, listMembers, type MemberRow } from "../../store/members.js";
 import { assertOrganizationSlug, requireOrganization } from "../auth/require-organization.js";
 import { describeRoute } from "../openapi/registry.js";
+import { text } from "../schemas/text.js";
 import { notFound } from "./lookup.js";
 
 const orgParams = z.object({ org: z.string() });
@@ -11,7 +12,7 @@ const memberParams = z.object({ org: z.string(), memberId: z.string() });
 const createBody = z
   .object({
     email: z.email("Enter a valid email address.").max(200),
-    name: z.string().max(200).optional(),
+    name: text().max(200).optional(),
     role: z.enum(["member", "admin", "manager", "owner", "billing"]).default("member"),
   })
   .strict();
@@ -53,7 +54,7 @@ export function registerMemberRoutes(server: FastifyInstance, app: App): void {
     return reply.code(201).send(serializeMember(member));
   });
 
-  describeRoute({ method: "get", path: "/api/0/organizations/:org/members/:memberId/", summary: "Retrieve a member", tag: "members", params: memberParams, response: memberSchema.extend({ teams: z.array(z.string()) }) });
+  describeRoute({ method: "get", path: "/api/0/organizations/:org/members/:memberId/", summary: "Retrieve a member", tag: "members", params: memberParams, response: memberSchema.extend({ teams: z.array(text()) }) });
   server.get("/api/0/organizations/:org/members/:memberId/", async (request) => {
     const org = await requireOrganization(app, request);
     const params = memberParams.parse(request.params);

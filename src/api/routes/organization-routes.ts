@@ -5,6 +5,7 @@ import { FEATURE_DEFAULTS, isFeatureEnabled, type FeatureName } from "../../doma
 import { updateOrganization } from "../../store/organizations.js";
 import { assertOrganizationSlug, requireOrganization, type AuthenticatedOrganization } from "../auth/require-organization.js";
 import { describeRoute } from "../openapi/registry.js";
+import { text } from "../schemas/text.js";
 
 const orgParams = z.object({ org: z.string() });
 const featureNames = Object.keys(FEATURE_DEFAULTS) as [FeatureName, ...FeatureName[]];
@@ -21,7 +22,7 @@ export const organizationSchema = z.object({
 
 const updateBody = z
   .object({
-    name: z.string().trim().min(1).max(64).optional(),
+    name: text().trim().min(1).max(64).optional(),
     slug: z
       .string()
       .max(50)

@@ -6,6 +6,7 @@ import { createProjectKey, listProjectKeys, type ProjectKeyRow } from "../../sto
 import { isoNow } from "../../platform/clock.js";
 import { assertOrganizationSlug, requireOrganization } from "../auth/require-organization.js";
 import { describeRoute } from "../openapi/registry.js";
+import { text } from "../schemas/text.js";
 import { loadProject, loadTeam } from "./lookup.js";
 
 const orgParams = z.object({ org: z.string() });
@@ -13,12 +14,12 @@ const teamParams = z.object({ org: z.string(), team: z.string() });
 const projectParams = z.object({ org: z.string(), project: z.string() });
 const createBody = z
   .object({
-    name: z.string().trim().min(1, "This field may not be blank.").max(200),
-    slug: z.string().max(50, "Ensure this field has no more than 50 characters.").optional(),
-    platform: z.string().max(64).nullable().optional(),
+    name: text().trim().min(1, "This field may not be blank.").max(200),
+    slug: text().max(50, "Ensure this field has no more than 50 characters.").optional(),
+    platform: text().max(64).nullable().optional(),
   })
   .strict();
-const keyBody = z.object({ name: z.string().trim().min(1).max(64).optional() }).strict();
+const keyBody = z.object({ name: text().trim().min(1).max(64).optional() }).strict();
 
 export const projectSchema = z.object({
   id: z.string(),

@@ -5,6 +5,7 @@ import { findMember, listMembers } from "../../store/members.js";
 import { addTeamMember, createTeam, deleteTeam, findTeamBySlug, listTeamMemberIds, listTeams, removeTeamMember, type TeamRow } from "../../store/teams.js";
 import { assertOrganizationSlug, requireOrganization } from "../auth/require-organization.js";
 import { describeRoute } from "../openapi/registry.js";
+import { isLookupable, text } from "../schemas/text.js";
 import { loadTeam, notFound } from "./lookup.js";
 import { memberSchema } from "./member-routes.js";
 
@@ -12,7 +13,7 @@ const orgParams = z.object({ org: z.string() });
 const teamParams = z.object({ org: z.string(), team: z.string() });
 const memberTeamParams = z.object({ org: z.string(), memberId: z.string(), team: z.string() });
 const createBody = z
-  .object({ name: z.string().trim().min(1).max(64).optional(), slug: z.string().max(50).optional() })
+  .object({ name: text().trim().min(1).max(64).optional(), slug: text().max(50).optional() })
   .strict()
   .refine((b) => b.name !== undefined || b.slug !== undefined, { message: "A name or slug is required.", path: ["name"] });
 
@@ -71,7 +72,7 @@ export function registerTeamRoutes(server: FastifyInstance, app: App): void {
     assertOrganizationSlug(org, params.org);
     const member = /^\d{1,15}$/.test(params.memberId) ? await findMember(app, org.id, Number(params.memberId)) : undefined;
     if (!member) throw notFound("member_not_found");
-    const team = await findTeamBySlug(app, org.id, params.team);
+    const team = isLookupable(params.team) ? await findTeamBySlug(app, org.id, params.team) : undefined;
     if (!team) throw notFound("team_not_found");
     return { member, team };
   };
