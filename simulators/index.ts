@@ -1,10 +1,11 @@
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { startAzureDevopsSimulator } from "./azure-devops/index.js";
 import { startGithubSimulator } from "./github/index.js";
 import type { StartedSimulator } from "./shared/types.js";
 
-export { startGithubSimulator };
+export { startAzureDevopsSimulator, startGithubSimulator };
 
 export interface StartSimulatorsOptions {
   providers?: string[];
@@ -19,6 +20,8 @@ type Starter = (options: { port?: number; host?: string; webhookBaseUrl: string 
 /** Simulators by provider name, with the Switchboard route each delivers to. */
 const STARTERS: Record<string, Starter> = {
   github: ({ port, host, webhookBaseUrl }) => startGithubSimulator({ port, host, webhookUrl: `${webhookBaseUrl}/extensions/github/webhook/` }),
+  "azure-devops": ({ port, host, webhookBaseUrl }) =>
+    startAzureDevopsSimulator({ port, host, webhookUrl: `${webhookBaseUrl}/extensions/vsts/issue-updated/` }) as Promise<StartedSimulator<unknown>>,
 };
 
 export const SIMULATOR_PROVIDERS = Object.keys(STARTERS);

@@ -41,7 +41,7 @@ describe("switchboard command line", () => {
   it("simulate refuses a provider it has no simulator for, naming the available ones", () => {
     const result = run(["simulate", "--provider", "nope"]);
     expect(result.status).toBe(1);
-    expect(result.stderr).toContain("No simulator for nope; available: github");
+    expect(result.stderr).toContain("No simulator for nope; available: github, azure-devops");
   });
 
   it("token create prints one token on stdout and refuses an unknown organization without --create-org", () => {
