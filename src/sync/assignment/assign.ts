@@ -1,8 +1,7 @@
 import { isFeatureEnabled } from "../../domain/features.js";
 import { isoNow } from "../../platform/clock.js";
-import { recordActivity } from "../../store/activity.js";
 import { findGroupAssignee, insertGroupAssigneeIfAbsent, reassignGroupAssignee } from "../../store/group-assignees.js";
-import { recordGroupHistory } from "../../store/group-history.js";
+import { recordGroupChange } from "../record-group-change.js";
 import { primaryEmail } from "../../store/user-email.js";
 import { removeOldAssignees } from "./remove-old-assignees.js";
 import { subscribeAssignee } from "./subscribe-assignee.js";
@@ -33,21 +32,12 @@ export async function assign(ctx: AssignmentContext, group: GroupRef, assignee: 
     if (!affected) return { created, affected, previous };
 
     const email = assignee.type === "user" ? await primaryEmail(tx, assignee.id) : null;
-    await recordActivity(tx, {
-      projectId: group.projectId,
-      groupId: group.id,
-      type: "assigned",
-      userId: options.actingUserId ?? null,
+    await recordGroupChange(tx, group, {
+      activity: "assigned",
+      history: "assigned",
+      actingUserId: options.actingUserId ?? null,
       data: { assignee: String(assignee.id), assigneeEmail: email, assigneeType: assignee.type, ...(options.extra ?? {}) },
-      datetime: now,
-    });
-    await recordGroupHistory(tx, {
-      organizationId: group.organizationId,
-      projectId: group.projectId,
-      groupId: group.id,
-      status: "assigned",
-      userId: options.actingUserId ?? null,
-      dateAdded: now,
+      now,
     });
     if (!created && previous) await removeOldAssignees(tx, group, previous, assignee);
     const org = await tx.selectFrom("organizations").select("features").where("id", "=", group.organizationId).executeTakeFirst();

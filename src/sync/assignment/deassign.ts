@@ -1,8 +1,7 @@
 import { isFeatureEnabled } from "../../domain/features.js";
 import { isoNow } from "../../platform/clock.js";
-import { recordActivity } from "../../store/activity.js";
 import { deleteGroupAssignee, findGroupAssignee } from "../../store/group-assignees.js";
-import { recordGroupHistory } from "../../store/group-history.js";
+import { recordGroupChange } from "../record-group-change.js";
 import { invalidateAssigneeExistsCache, invalidateIssueOwnersDebounceCache } from "./owner-caches.js";
 import { removeOldAssignees } from "./remove-old-assignees.js";
 import type { AssignmentContext, AssignmentSource, GroupRef } from "./types.js";
@@ -22,22 +21,7 @@ export async function deassign(
     const previous = await findGroupAssignee(tx, group.id);
     const deleted = await deleteGroupAssignee(tx, group.id);
     if (!previous || deleted === 0) return { affected: false, issueSync: false };
-    await recordActivity(tx, {
-      projectId: group.projectId,
-      groupId: group.id,
-      type: "unassigned",
-      userId: options.actingUserId ?? null,
-      data: options.extra ?? {},
-      datetime: now,
-    });
-    await recordGroupHistory(tx, {
-      organizationId: group.organizationId,
-      projectId: group.projectId,
-      groupId: group.id,
-      status: "unassigned",
-      userId: options.actingUserId ?? null,
-      dateAdded: now,
-    });
+    await recordGroupChange(tx, group, { activity: "unassigned", history: "unassigned", actingUserId: options.actingUserId ?? null, data: options.extra ?? {}, now });
     await removeOldAssignees(tx, group, previous, null);
     const org = await tx.selectFrom("organizations").select("features").where("id", "=", group.organizationId).executeTakeFirst();
     return { affected: true, issueSync: isFeatureEnabled(org?.features, "integrations-issue-sync") };

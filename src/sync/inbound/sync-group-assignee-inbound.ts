@@ -5,13 +5,13 @@ import { findGroupAssignee } from "../../store/group-assignees.js";
 import { findLinkedGroups, type LinkedGroup } from "../../store/linked-groups.js";
 import { recordSyncAttempt, type SyncOutcome } from "../../store/sync-log.js";
 import { lastWrittenValue } from "../../store/sync-last-written.js";
-import { advanceWatermark } from "../../store/sync-watermarks.js";
 import { recordUnresolvedIdentity } from "../../store/unresolved-identities.js";
 import { membershipDates, projectsByUser, usersByExternalActor, usersByVerifiedEmail } from "../../store/user-lookup.js";
 import { assign } from "../assignment/assign.js";
 import { deassign } from "../assignment/deassign.js";
 import type { AssignmentContext, AssignmentSource, GroupRef } from "../assignment/types.js";
 import { chooseAssignee } from "./choose-assignee.js";
+import { freshLinkedGroups } from "./fresh-linked-groups.js";
 import { whereShouldSync } from "./where-should-sync.js";
 
 /** Who the ticket is now assigned to, as the provider told us. */
@@ -84,23 +84,7 @@ export async function syncGroupAssigneeInbound(ctx: InboundContext, change: Inbo
         createdAt: now,
       });
 
-    const fresh: LinkedGroup[] = [];
-    const checkedOrgs = new Map<number, boolean>();
-    for (const group of groups) {
-      if (!enabled.has(group.organizationId)) {
-        await log(group, "sync_disabled", "Inbound assignee sync is off for this organization's integration");
-        continue;
-      }
-      if (change.ordering !== null && !checkedOrgs.has(group.organizationId)) {
-        const key = { organizationId: group.organizationId, integrationId: integration.id, externalIssueKey: change.externalIssueKey, field: "assignee" as const };
-        checkedOrgs.set(group.organizationId, await advanceWatermark(ctx.db, key, change.ordering, now));
-      }
-      if (checkedOrgs.get(group.organizationId) === false) {
-        await log(group, "skipped_older", "A newer change of this ticket was already applied");
-        continue;
-      }
-      fresh.push(group);
-    }
+    const fresh = await freshLinkedGroups(ctx.db, groups, { ...change, integrationId: integration.id, field: "assignee" }, enabled, now, log);
     if (fresh.length === 0) return result;
 
     if (change.identity === null) {

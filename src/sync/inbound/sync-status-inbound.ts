@@ -3,9 +3,9 @@ import { isoNow } from "../../platform/clock.js";
 import { findLinkedGroups, type LinkedGroup } from "../../store/linked-groups.js";
 import { recordSyncAttempt, type SyncOutcome } from "../../store/sync-log.js";
 import { lastWrittenValue } from "../../store/sync-last-written.js";
-import { advanceWatermark } from "../../store/sync-watermarks.js";
 import { setGroupStatus, type StatusContext } from "../status/set-group-status.js";
 import type { InboundContext } from "./sync-group-assignee-inbound.js";
+import { freshLinkedGroups } from "./fresh-linked-groups.js";
 import { whereShouldSync } from "./where-should-sync.js";
 
 export interface InboundStatusChange {
@@ -54,21 +54,9 @@ export async function syncStatusInbound(ctx: InboundContext & StatusContext, cha
         detail: { status: target, ...(change.ordering !== null ? { ordering: change.ordering } : {}) },
         createdAt: now,
       });
-    const fresh = new Map<number, boolean>();
     const changed: number[] = [];
-    for (const group of groups) {
-      if (!enabled.has(group.organizationId)) {
-        await log(group, "sync_disabled", "Inbound status sync is off for this organization's integration");
-        continue;
-      }
-      if (change.ordering !== null && !fresh.has(group.organizationId)) {
-        const key = { organizationId: group.organizationId, integrationId: integration.id, externalIssueKey: change.externalIssueKey, field: "status" as const };
-        fresh.set(group.organizationId, await advanceWatermark(ctx.db, key, change.ordering, now));
-      }
-      if (fresh.get(group.organizationId) === false) {
-        await log(group, "skipped_older", "A newer status change of this ticket was already applied");
-        continue;
-      }
+    const fresh = await freshLinkedGroups(ctx.db, groups, { ...change, integrationId: integration.id, field: "status" }, enabled, now, log);
+    for (const group of fresh) {
       const ref = { id: group.id, projectId: group.projectId, organizationId: group.organizationId };
       const source = { integrationId: integration.id, sourceName: integration.provider };
       if (await setGroupStatus(ctx, ref, target, { source, extra: { integration: integration.provider } })) {

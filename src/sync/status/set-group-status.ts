@@ -1,8 +1,7 @@
 import { isFeatureEnabled } from "../../domain/features.js";
 import { isoNow } from "../../platform/clock.js";
 import type { JobQueue } from "../../platform/queue/queue.js";
-import { recordActivity } from "../../store/activity.js";
-import { recordGroupHistory } from "../../store/group-history.js";
+import { recordGroupChange } from "../record-group-change.js";
 import type { AssignmentContext, AssignmentSource, GroupRef } from "../assignment/types.js";
 import { enqueueStatusOutbound } from "../outbound/outbound-queue.js";
 
@@ -34,22 +33,7 @@ export async function setGroupStatus(
       .where("status", "!=", status)
       .executeTakeFirst();
     if (Number(updated.numUpdatedRows ?? 0) === 0) return { changed: false, issueSync: false };
-    await recordActivity(tx, {
-      projectId: group.projectId,
-      groupId: group.id,
-      type: ACTIVITY[status],
-      userId: options.actingUserId ?? null,
-      data: options.extra ?? {},
-      datetime: now,
-    });
-    await recordGroupHistory(tx, {
-      organizationId: group.organizationId,
-      projectId: group.projectId,
-      groupId: group.id,
-      status,
-      userId: options.actingUserId ?? null,
-      dateAdded: now,
-    });
+    await recordGroupChange(tx, group, { activity: ACTIVITY[status], history: status, actingUserId: options.actingUserId ?? null, data: options.extra ?? {}, now });
     const org = await tx.selectFrom("organizations").select("features").where("id", "=", group.organizationId).executeTakeFirst();
     return { changed: true, issueSync: isFeatureEnabled(org?.features, "integrations-issue-sync") };
   });
