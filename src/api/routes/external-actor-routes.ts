@@ -17,7 +17,9 @@ import { isUniqueViolation } from "../../store/unique-violation.js";
 import { applyPendingIdentities } from "../../sync/external-actors/apply-pending-identities.js";
 import { externalActorFieldErrors } from "../../sync/external-actors/external-actor-rules.js";
 import { syncContext } from "../../sync/sync-context.js";
+import { z } from "zod";
 import { assertOrganizationSlug, requireOrganization, type AuthenticatedOrganization } from "../auth/require-organization.js";
+import { describeRoute } from "../openapi/registry.js";
 
 type Kind = "user" | "team";
 
@@ -94,6 +96,19 @@ function actorId(request: FastifyRequest): number {
 export function registerExternalActorRoutes(server: FastifyInstance, app: App): void {
   for (const kind of ["user", "team"] as const) {
     const base = `/api/0/organizations/:org/external-${kind}s/`;
+    const body = z.object({
+      externalName: z.string().describe("The name at the provider; `@login` for GitHub and GitLab"),
+      provider: z.string().describe("github, github_enterprise, gitlab, slack, msteams, custom, vsts, jira_server, bitbucket"),
+      integrationId: z.string(),
+      externalId: z.string().max(64).optional(),
+      ...(kind === "user" ? { userId: z.string() } : { teamId: z.string() }),
+    });
+    const params = z.object({ org: z.string() });
+    const idParams = z.object({ org: z.string(), id: z.string() });
+    describeRoute({ method: "get", path: base, summary: `List external ${kind}s`, tag: "external-actors", params });
+    describeRoute({ method: "post", path: base, summary: `Map a provider name to a ${kind} (201; 200 for an identical mapping)`, tag: "external-actors", params, body, status: 201 });
+    describeRoute({ method: "put", path: `${base}:id/`, summary: `Change an external ${kind}`, tag: "external-actors", params: idParams, body });
+    describeRoute({ method: "delete", path: `${base}:id/`, summary: `Delete an external ${kind}`, tag: "external-actors", params: idParams, status: 204 });
 
     server.get(base, async (request) => {
       const org = await authorize(app, request);
@@ -132,6 +147,13 @@ export function registerExternalActorRoutes(server: FastifyInstance, app: App): 
     });
   }
 
+  describeRoute({
+    method: "get",
+    path: "/api/0/organizations/:org/unresolved-identities/",
+    summary: "Provider names that matched no member; map one with an external user and its waiting change applies",
+    tag: "sync",
+    params: z.object({ org: z.string() }),
+  });
   server.get("/api/0/organizations/:org/unresolved-identities/", async (request) => {
     const org = await requireOrganization(app, request);
     assertOrganizationSlug(org, (request.params as { org: string }).org);

@@ -11,6 +11,7 @@ import type { Assignee } from "../../sync/assignment/types.js";
 import { setGroupStatus } from "../../sync/status/set-group-status.js";
 import { syncContext } from "../../sync/sync-context.js";
 import { requireOrganization, type AuthenticatedOrganization } from "../auth/require-organization.js";
+import { describeRoute } from "../openapi/registry.js";
 import { serializeGroup } from "../serializers/group.js";
 import { text } from "../schemas/text.js";
 
@@ -84,6 +85,13 @@ export function registerIssueRoutes(server: FastifyInstance, app: App): void {
     return serializeGroup(app.store.db, updated!, app.config.publicUrl, org.slug);
   });
 
+  describeRoute({
+    method: "get",
+    path: "/api/0/issues/:id/activities/",
+    summary: "An issue's activity (assignments, status changes, regressions), newest first",
+    tag: "issues",
+    params: z.object({ id: z.string() }),
+  });
   server.get("/api/0/issues/:id/activities/", async (request) => {
     const org = await requireOrganization(app, request);
     const group = await loadGroup(app, org, request.params);
@@ -99,6 +107,13 @@ export function registerIssueRoutes(server: FastifyInstance, app: App): void {
     };
   });
 
+  describeRoute({
+    method: "get",
+    path: "/api/0/issues/:id/integrations/:integrationId/sync-log/",
+    summary: "Every inbound and outbound sync attempt on the issue's link with one integration, and why it did or did not apply",
+    tag: "sync",
+    params: z.object({ id: z.string(), integrationId: z.string() }),
+  });
   server.get("/api/0/issues/:id/integrations/:integrationId/sync-log/", async (request) => {
     const org = await requireOrganization(app, request);
     const group = await loadGroup(app, org, request.params);
