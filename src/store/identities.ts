@@ -64,10 +64,51 @@ export async function writeCredential<S>(
   }
   const result = await db
     .updateTable("identities")
-    .set({ credential: sealed, expires_at: expiresAt, version: version + 1, last_refreshed_at: now, date_updated: now, status: "active", last_error: null })
+    .set({ credential: sealed, expires_at: expiresAt, version: version + 1, last_refreshed_at: now, date_updated: now, status: "active", last_error: null, refresh_intent_at: null, refresh_intent_id: null })
     .where("provider", "=", key.provider)
     .where("external_id", "=", key.externalId)
     .where("version", "=", version)
     .executeTakeFirst();
   return Number(result.numUpdatedRows ?? 0) > 0;
+}
+
+/** Reads the refresh bookkeeping of a credential: the intent left by an unfinished refresh and the last error. */
+export async function readRefreshState(db: Kysely<Database>, provider: string, externalId: string) {
+  return db
+    .selectFrom("identities")
+    .select(["refresh_intent_at", "refresh_intent_id", "last_error", "status", "version"])
+    .where("provider", "=", provider)
+    .where("external_id", "=", externalId)
+    .executeTakeFirst();
+}
+
+/** Records that a token-endpoint call is about to be made, so a lost answer can be detected later. */
+export async function recordRefreshIntent(db: Kysely<Database>, provider: string, externalId: string, intentId: string, now: string): Promise<void> {
+  await db
+    .updateTable("identities")
+    .set({ refresh_intent_at: now, refresh_intent_id: intentId, date_updated: now })
+    .where("provider", "=", provider)
+    .where("external_id", "=", externalId)
+    .execute();
+}
+
+/** Clears a refresh intent once its answer is stored (or known refused). */
+export async function clearRefreshIntent(db: Kysely<Database>, provider: string, externalId: string, intentId: string): Promise<void> {
+  await db
+    .updateTable("identities")
+    .set({ refresh_intent_at: null, refresh_intent_id: null })
+    .where("provider", "=", provider)
+    .where("external_id", "=", externalId)
+    .where("refresh_intent_id", "=", intentId)
+    .execute();
+}
+
+/** Marks a credential as needing the user to authorize again; no token call is made for it after this. */
+export async function markNeedsReauth(db: Kysely<Database>, provider: string, externalId: string, reason: string, now: string): Promise<void> {
+  await db
+    .updateTable("identities")
+    .set({ status: "needs_reauth", last_error: reason, refresh_intent_at: null, refresh_intent_id: null, date_updated: now })
+    .where("provider", "=", provider)
+    .where("external_id", "=", externalId)
+    .execute();
 }
