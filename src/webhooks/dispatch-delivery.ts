@@ -1,7 +1,10 @@
 import type { App } from "../app.js";
+import type { SyncEvent } from "../domain/neutral-events.js";
 import { isoNow } from "../platform/clock.js";
 import type { Job } from "../platform/queue/queue.js";
 import { parseIssuesEvent } from "../providers/github/webhook.js";
+import { parseWorkItemUpdated } from "../providers/azure-devops/webhook.js";
+import { parseIssueUpdated } from "../providers/jira-server/webhook.js";
 import { findDelivery, markDelivery } from "../store/webhook-deliveries.js";
 import { applySyncEvent } from "../sync/apply-sync-event.js";
 import { syncContext } from "../sync/sync-context.js";
@@ -15,6 +18,8 @@ export async function dispatchDelivery(app: App, job: Job): Promise<void> {
   try {
     const payload = JSON.parse(delivery.body) as Record<string, unknown>;
     if (delivery.provider === "github") await dispatchGithub(app, delivery.event, payload);
+    if (delivery.provider === "vsts") await dispatchNeutral(app, delivery.headers, parseWorkItemUpdated, payload);
+    if (delivery.provider === "jira_server") await dispatchNeutral(app, delivery.headers, parseIssueUpdated, payload);
     await markDelivery(app.store.db, delivery.id, "processed", isoNow(app.clock));
   } catch (error) {
     const final = job.attempt >= job.maxAttempts;
@@ -42,4 +47,12 @@ async function dispatchGithub(app: App, event: string, payload: Record<string, u
   if (!integration) return;
   const ctx = syncContext(app);
   for (const change of parseIssuesEvent(payload, integration.id)) await applySyncEvent(ctx, change);
+}
+
+/** Applies the neutral events a provider parser finds in a delivery recorded for one integration. */
+async function dispatchNeutral(app: App, headers: string, parse: (payload: unknown, integrationId: number) => SyncEvent[], payload: unknown): Promise<void> {
+  const integrationId = Number((JSON.parse(headers) as Record<string, string>)["x-integration-id"]);
+  if (!Number.isSafeInteger(integrationId)) return;
+  const ctx = syncContext(app);
+  for (const change of parse(payload, integrationId)) await applySyncEvent(ctx, change);
 }

@@ -4,6 +4,8 @@ import { registerHealthRoutes } from "./health.js";
 import { registerIssueRoutes } from "./issue-routes.js";
 import { registerExternalActorRoutes } from "./external-actor-routes.js";
 import { registerGithubWebhookRoute } from "../../webhooks/github/github-webhook-route.js";
+import { registerAzureWebhookRoute } from "../../webhooks/azure-devops/azure-webhook-route.js";
+import { registerJiraServerWebhookRoute } from "../../webhooks/jira-server/jira-server-webhook-route.js";
 import { registerOrganizationRoutes } from "./organization-routes.js";
 import { registerMemberRoutes } from "./member-routes.js";
 import { registerTeamRoutes } from "./team-routes.js";
@@ -15,4 +17,4 @@ import { registerIntakeRoutes } from "../intake/intake-routes.js";
 export type RouteModule = (server: FastifyInstance, app: App) => void | Promise<void>;
 
 /** Every route module of the service, registered in this order. */
-export const ROUTE_MODULES: RouteModule[] = [registerHealthRoutes, registerIssueRoutes, registerExternalActorRoutes, registerGithubWebhookRoute, registerOrganizationRoutes, registerMemberRoutes, registerTeamRoutes, registerProjectRoutes, registerIssueListRoutes, registerOpenApiRoute, registerIntakeRoutes];
+export const ROUTE_MODULES: RouteModule[] = [registerHealthRoutes, registerIssueRoutes, registerExternalActorRoutes, registerGithubWebhookRoute, registerAzureWebhookRoute, registerJiraServerWebhookRoute, registerOrganizationRoutes, registerMemberRoutes, registerTeamRoutes, registerProjectRoutes, registerIssueListRoutes, registerOpenApiRoute, registerIntakeRoutes];
