@@ -23,7 +23,7 @@ export async function getIssue(client: GithubClient, key: string): Promise<Githu
   return (await client.request<GithubIssueData>("GET", `/repos/${repo}/issues/${number}`)).data;
 }
 
-/** Replaces the issue's assignees (GitHub silently drops logins it cannot assign). */
+/** Replaces the issue's assignees; GitHub answers 422 naming a login it cannot assign, which surfaces as a typed error. */
 export async function setIssueAssignees(client: GithubClient, key: string, logins: string[]): Promise<GithubIssueData> {
   const { repo, number } = parseIssueKey(key);
   return (await client.request<GithubIssueData>("PATCH", `/repos/${repo}/issues/${number}`, { assignees: logins })).data;
