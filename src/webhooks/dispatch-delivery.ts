@@ -2,13 +2,16 @@ import type { App } from "../app.js";
 import type { SyncEvent } from "../domain/neutral-events.js";
 import { isoNow } from "../platform/clock.js";
 import type { Job } from "../platform/queue/queue.js";
-import { parseIssuesEvent } from "../providers/github/webhook.js";
+import { installationIdOf, parseIssuesEvent } from "../providers/github/webhook.js";
 import { parseWorkItemUpdated } from "../providers/azure-devops/webhook.js";
 import { parseIssueUpdated } from "../providers/jira-server/webhook.js";
+import { parseBitbucketIssueEvent } from "../providers/bitbucket/webhook.js";
 import { findDelivery, markDelivery } from "../store/webhook-deliveries.js";
 import { applySyncEvent } from "../sync/apply-sync-event.js";
 import { syncContext } from "../sync/sync-context.js";
 import { handleInstallationEvent } from "./github/handle-installation.js";
+import { handlePullRequestEvent } from "./github/handle-pull-request.js";
+import { handlePushEvent } from "./github/handle-push.js";
 
 /** Processes one recorded delivery; failures are recorded on the delivery and rethrown for a retry. */
 export async function dispatchDelivery(app: App, job: Job): Promise<void> {
@@ -20,6 +23,7 @@ export async function dispatchDelivery(app: App, job: Job): Promise<void> {
     if (delivery.provider === "github") await dispatchGithub(app, delivery.event, payload);
     if (delivery.provider === "vsts") await dispatchNeutral(app, delivery.headers, parseWorkItemUpdated, payload);
     if (delivery.provider === "jira_server") await dispatchNeutral(app, delivery.headers, parseIssueUpdated, payload);
+    if (delivery.provider === "bitbucket") await dispatchNeutral(app, delivery.headers, (data, id) => parseBitbucketIssueEvent(delivery.event, data, id), payload);
     await markDelivery(app.store.db, delivery.id, "processed", isoNow(app.clock));
   } catch (error) {
     const final = job.attempt >= job.maxAttempts;
@@ -28,19 +32,19 @@ export async function dispatchDelivery(app: App, job: Job): Promise<void> {
   }
 }
 
+/** GitHub events in §3.2's order of handlers; `ping` needs nothing beyond being recorded. */
 async function dispatchGithub(app: App, event: string, payload: Record<string, unknown>): Promise<void> {
-  if (event === "installation") {
-    await handleInstallationEvent(app.store.db, payload, isoNow(app.clock));
-    return;
-  }
+  if (event === "installation") return handleInstallationEvent(app, payload);
+  if (event === "push") return handlePushEvent(app, payload);
+  if (event === "pull_request") return handlePullRequestEvent(app, payload);
   if (event !== "issues") return;
-  const installationId = (payload.installation as { id?: unknown } | undefined)?.id;
-  if (typeof installationId !== "number") return;
+  const installationId = installationIdOf(payload);
+  if (!installationId) return;
   const integration = await app.store.db
     .selectFrom("integrations")
     .select("id")
     .where("provider", "=", "github")
-    .where("external_id", "=", String(installationId))
+    .where("external_id", "=", installationId)
     .where("status", "=", "active")
     .executeTakeFirst();
   // No integration for this installation: nothing of ours is linked to it (§3.3: log and return).

@@ -1,39 +1,23 @@
-import type { Kysely } from "kysely";
-import type { Database } from "../../store/schema.js";
-
-interface InstallationPayload {
-  action?: string;
-  installation?: { id?: number; account?: { login?: string; id?: number } | null };
-  sender?: { id?: number; login?: string };
-}
+import type { App } from "../../app.js";
+import { isoNow } from "../../platform/clock.js";
+import { parseInstallationEvent } from "../../providers/github/webhook.js";
+import { disableIntegration, upsertIntegration } from "../../store/integrations.js";
 
 /**
- * §3.3 installation events: `created` upserts the integration (external id = installation id, name =
- * the account, sender kept in metadata); `deleted` disables it and its repositories in every organization.
+ * §3.3 installation events: `created` upserts the integration (external id = installation id, name = the
+ * account's login, sender and account type in metadata, no access token: tokens are minted on demand);
+ * `deleted` disables it, its organization installations and its repositories in every organization.
+ * Both are idempotent, so a redelivery or replay changes nothing more.
  */
-export async function handleInstallationEvent(db: Kysely<Database>, payload: InstallationPayload, now: string): Promise<void> {
-  const id = payload.installation?.id;
-  if (typeof id !== "number") return;
-  const externalId = String(id);
-  if (payload.action === "created") {
-    const metadata = JSON.stringify({
-      sender: { id: payload.sender?.id ?? null, login: payload.sender?.login ?? null },
-      account: { id: payload.installation?.account?.id ?? null, login: payload.installation?.account?.login ?? null },
-    });
-    const name = payload.installation?.account?.login ?? payload.sender?.login ?? externalId;
-    await db
-      .insertInto("integrations")
-      .values({ provider: "github", external_id: externalId, name, status: "active", metadata, date_added: now, date_updated: now })
-      .onConflict((oc) => oc.columns(["provider", "external_id"]).doUpdateSet({ name, metadata, status: "active", date_updated: now }))
-      .execute();
+export async function handleInstallationEvent(app: App, payload: unknown): Promise<void> {
+  const event = parseInstallationEvent(payload);
+  if (!event) return;
+  const now = isoNow(app.clock);
+  if (event.type === "installed") {
+    await upsertIntegration(app.store.db, event, now);
     return;
   }
-  if (payload.action === "deleted") {
-    const integration = await db.selectFrom("integrations").select("id").where("provider", "=", "github").where("external_id", "=", externalId).executeTakeFirst();
-    if (!integration) return;
-    await db.transaction().execute(async (tx) => {
-      await tx.updateTable("integrations").set({ status: "disabled", date_updated: now }).where("id", "=", integration.id).execute();
-      await tx.updateTable("repositories").set({ status: "disabled" }).where("integration_id", "=", integration.id).execute();
-    });
-  }
+  const found = await disableIntegration(app.store.db, "github", event.externalId, now);
+  // §3.3: a deletion for an installation we never saw is logged only.
+  if (!found) app.logger.info({ installationId: event.externalId }, "github installation deleted before it was known; nothing to disable");
 }
