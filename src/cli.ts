@@ -5,12 +5,13 @@ import { rotateKeyCommand } from "./cli/rotate-key.js";
 import { serveCommand } from "./cli/serve.js";
 import { simulateCommand } from "./cli/simulate.js";
 import { tokenCreateCommand } from "./cli/token-create.js";
+import { userCreateCommand } from "./cli/user-create.js";
 import { workerCommand } from "./cli/worker.js";
 import { demoDataCommand } from "./cli/demo-data.js";
 import { isAppError } from "./domain/errors.js";
 
 /** Every subcommand of `switchboard`, in the order `--help` lists them. */
-export const COMMANDS: Command[] = [serveCommand, workerCommand, migrateCommand, rotateKeyCommand, tokenCreateCommand, simulateCommand, demoDataCommand];
+export const COMMANDS: Command[] = [serveCommand, workerCommand, migrateCommand, rotateKeyCommand, tokenCreateCommand, userCreateCommand, simulateCommand, demoDataCommand];
 
 function usage(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));

@@ -38,3 +38,19 @@ export async function findApiToken(db: Kysely<Database>, token: string) {
 export async function touchApiToken(db: Kysely<Database>, id: number, now: string): Promise<void> {
   await db.updateTable("api_tokens").set({ last_used: now }).where("id", "=", id).execute();
 }
+
+/** An organization's tokens, newest first (never the token itself: only its last characters). */
+export async function listApiTokens(db: Kysely<Database>, organizationId: number) {
+  return db
+    .selectFrom("api_tokens")
+    .select(["id", "name", "token_last_characters", "scopes", "date_added", "last_used"])
+    .where("organization_id", "=", organizationId)
+    .orderBy("id", "desc")
+    .execute();
+}
+
+/** Revokes one of an organization's tokens; false when it names none. */
+export async function deleteApiToken(db: Kysely<Database>, organizationId: number, id: number): Promise<boolean> {
+  const result = await db.deleteFrom("api_tokens").where("organization_id", "=", organizationId).where("id", "=", id).executeTakeFirst();
+  return Number(result.numDeletedRows ?? 0) > 0;
+}

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { GithubControl } from "../../simulators/github/control.js";
 import { startGithubSimulator } from "../../simulators/github/index.js";
 import type { StartedSimulator } from "../../simulators/shared/types.js";
+import { CredentialCache } from "../../src/auth/credential-cache.js";
 import { requiresAppAuth } from "../../src/providers/github/app-jwt.js";
 import { GithubClient } from "../../src/providers/github/client.js";
 import { startTestApp, type TestApp } from "../helpers/test-app.js";
@@ -32,6 +33,7 @@ describe(`GitHub authorization against the simulator (§2, D1, D4-D6; ${storeMod
   beforeEach(async () => {
     sim.server.requests.length = 0;
     await t.app.store.db.deleteFrom("identities").execute();
+    CredentialCache.clear(t.app.store.db);
   });
 
   it("mints exactly one installation token for 100 concurrent callers in one process", async () => {
@@ -74,6 +76,7 @@ describe(`GitHub authorization against the simulator (§2, D1, D4-D6; ${storeMod
       (await t.app.store.db.selectFrom("identities").select("credential").where("id", "=", row.id).executeTakeFirstOrThrow()).credential,
     );
     await t.app.store.db.updateTable("identities").set({ credential: t.app.vault.sealJson({ ...secret, mintedAt: secret.mintedAt - 60 }) }).where("id", "=", row.id).execute();
+    CredentialCache.clear(t.app.store.db);
     sim.control.revokeTokens();
     const response = await client.request("GET", "/repos/acme/web");
     expect(response.status).toBe(200);

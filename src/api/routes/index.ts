@@ -13,8 +13,12 @@ import { registerProjectRoutes } from "./project-routes.js";
 import { registerIssueListRoutes } from "./issue-list-routes.js";
 import { registerOpenApiRoute } from "./openapi-routes.js";
 import { registerIntakeRoutes } from "../intake/intake-routes.js";
+import { registerAuthSessionRoutes } from "./auth-session-routes.js";
+import { registerApiTokenRoutes } from "./api-token-routes.js";
+import { registerExternalIssueRoutes } from "./external-issue-routes.js";
+import { registerWebRoutes } from "../../web/web-routes.js";
 
 export type RouteModule = (server: FastifyInstance, app: App) => void | Promise<void>;
 
 /** Every route module of the service, registered in this order. */
-export const ROUTE_MODULES: RouteModule[] = [registerHealthRoutes, registerIssueRoutes, registerExternalActorRoutes, registerGithubWebhookRoute, registerAzureWebhookRoute, registerJiraServerWebhookRoute, registerOrganizationRoutes, registerMemberRoutes, registerTeamRoutes, registerProjectRoutes, registerIssueListRoutes, registerOpenApiRoute, registerIntakeRoutes];
+export const ROUTE_MODULES: RouteModule[] = [registerHealthRoutes, registerIssueRoutes, registerExternalActorRoutes, registerGithubWebhookRoute, registerAzureWebhookRoute, registerJiraServerWebhookRoute, registerOrganizationRoutes, registerMemberRoutes, registerTeamRoutes, registerProjectRoutes, registerIssueListRoutes, registerOpenApiRoute, registerIntakeRoutes, registerAuthSessionRoutes, registerApiTokenRoutes, registerExternalIssueRoutes, registerWebRoutes];

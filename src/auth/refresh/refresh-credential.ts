@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { Kysely } from "kysely";
+import { CredentialCache } from "../credential-cache.js";
 import { AppError } from "../../domain/errors.js";
 import { isoNow, type Clock } from "../../platform/clock.js";
 import type { LockManager } from "../../platform/lock/lock.js";
@@ -80,20 +81,35 @@ export async function getFreshCredential(
   callTokenEndpoint: TokenEndpoint,
   options: { force?: boolean; rejectedAccessToken?: string } = {},
 ): Promise<StoredCredential<OAuth2Secret>> {
+  const cache = CredentialCache.for<StoredCredential<OAuth2Secret>>(deps.db, `oauth2:${provider}`);
+  if (options.force !== true) {
+    const hit = cache.fresh(externalId, Math.floor(deps.clock.now() / 1000), deps.marginSeconds);
+    if (hit) return hit;
+  } else {
+    cache.forget(externalId);
+  }
   const current = await readCredential<OAuth2Secret>(deps.db, deps.vault, provider, externalId);
   if (!current) throw new AppError("not_found", "identity_not_found", "The integration has no stored credential.");
   if (current.status === "needs_reauth") throw needsReauth();
   if (current.expiresAt === null) throw missingExpiry();
   const forced = options.force === true && current.secret.accessToken === options.rejectedAccessToken;
-  if (!forced && !isStale(current.expiresAt, deps.clock.now(), deps.marginSeconds)) return current;
+  if (!forced && !isStale(current.expiresAt, deps.clock.now(), deps.marginSeconds)) {
+    cache.remember(externalId, current.expiresAt, current);
+    return current;
+  }
 
   const key = `${provider}:${externalId}`;
   const inFlight = deps.inFlight ?? processInFlight;
   const shared = inFlight.get(key);
   if (shared) return shared;
-  const refresh = refreshUnderLock(deps, provider, externalId, callTokenEndpoint, forced ? options.rejectedAccessToken : undefined).finally(() => {
-    inFlight.delete(key);
-  });
+  const refresh = refreshUnderLock(deps, provider, externalId, callTokenEndpoint, forced ? options.rejectedAccessToken : undefined)
+    .then((credential) => {
+      if (credential.status === "active") cache.remember(externalId, credential.expiresAt, credential);
+      return credential;
+    })
+    .finally(() => {
+      inFlight.delete(key);
+    });
   inFlight.set(key, refresh);
   return refresh;
 }

@@ -2,7 +2,10 @@ import type { App } from "../../app.js";
 import { AppError } from "../../domain/errors.js";
 import { nowSeconds } from "../../platform/clock.js";
 import { AppJwtSigner, requiresAppAuth } from "./app-jwt.js";
-import { installationToken, type InstallationTokenDeps } from "./installation-token.js";
+import { cachedInstallationToken, type InstallationTokenDeps } from "./installation-token.js";
+import { githubAppScheme } from "./auth.js";
+import type { AuthScheme } from "../../auth/authorize.js";
+import { sendHttp, type HttpResponse } from "../../platform/http/send-http.js";
 
 /** GitHub's JWT time complaints (§1.4): the answer to them is to re-sign with the measured skew. */
 const CLOCK_MESSAGES = /'Issued at' claim \('iat'\)|'Expiration time' claim \('exp'\)/;
@@ -24,6 +27,7 @@ const spentUntil = new Map<string, number>();
 export class GithubClient {
   private readonly signer: AppJwtSigner;
   private readonly tokens: InstallationTokenDeps;
+  private readonly scheme: AuthScheme;
 
   constructor(
     private readonly app: App,
@@ -42,6 +46,7 @@ export class GithubClient {
       marginSeconds: app.config.refreshMarginSeconds,
       mint: (id) => this.mint(id),
     };
+    this.scheme = githubAppScheme({ signer: this.signer, tokens: this.tokens, clock: app.clock, skewSeconds: () => skewByApi.get(this.apiUrl) ?? 0 }, installationId);
   }
 
   private get apiUrl(): string {
@@ -63,32 +68,27 @@ export class GithubClient {
     }
     let stale: string | undefined;
     for (let attempt = 0; ; attempt++) {
-      let authorization: string;
-      let mintedAt = 0;
-      if (appRoute) {
-        authorization = this.signer.sign(nowSeconds(this.app.clock), skewByApi.get(this.apiUrl) ?? 0);
-      } else {
-        const secret = await installationToken(this.tokens, this.installationId, stale);
-        authorization = secret.token;
-        mintedAt = secret.mintedAt;
-      }
-      const response = await fetch(`${this.apiUrl}${path}`, {
-        method,
-        headers: {
-          authorization: `Bearer ${authorization}`,
-          accept: "application/vnd.github+json",
-          "x-github-api-version": "2022-11-28",
-          "user-agent": "Switchboard",
-          ...(body !== undefined ? { "content-type": "application/json" } : {}),
+      const { request: authorized, marker } = await this.scheme.authorize(
+        {
+          method,
+          url: `${this.apiUrl}${path}`,
+          headers: {
+            accept: "application/vnd.github+json",
+            "x-github-api-version": "2022-11-28",
+            "user-agent": "Switchboard",
+            ...(body !== undefined ? { "content-type": "application/json" } : {}),
+          },
+          body: body === undefined ? undefined : JSON.stringify(body),
         },
-        body: body === undefined ? undefined : JSON.stringify(body),
-        signal: AbortSignal.timeout(15_000),
-        redirect: "manual",
-      });
-      const text = await response.text();
+        { renew: stale !== undefined, rejected: stale },
+      );
+      const authorization = marker ?? "";
+      const mintedAt = appRoute ? 0 : (cachedInstallationToken(this.tokens, this.installationId)?.mintedAt ?? 0);
+      const response = await sendHttp(authorized, { allowedPrivateTargets: this.app.config.allowPrivateTargets });
+      const text = response.text;
       const data = text ? (safeJson(text) as T) : (undefined as T);
-      if (response.ok) return { status: response.status, headers: response.headers, data };
-      const message = (data as { message?: string } | undefined)?.message ?? response.statusText;
+      if (response.status >= 200 && response.status < 300) return { status: response.status, headers: response.headers, data };
+      const message = (data as { message?: string } | undefined)?.message ?? `HTTP ${response.status}`;
       if (response.status === 401 && attempt === 0) {
         if (appRoute && CLOCK_MESSAGES.test(message)) {
           const serverTime = Date.parse(response.headers.get("date") ?? "");
@@ -123,7 +123,7 @@ function safeJson(text: string): unknown {
 }
 
 /** Typed GitHub errors: rate limits carry their reset time; everything else names the status. */
-function githubError(response: Response, message: string): AppError {
+function githubError(response: HttpResponse, message: string): AppError {
   const remaining = response.headers.get("x-ratelimit-remaining");
   const retryAfter = response.headers.get("retry-after");
   if ((response.status === 403 || response.status === 429) && (remaining === "0" || retryAfter)) {
