@@ -4,6 +4,7 @@ import * as domain from "./migrations/0001-domain.js";
 import * as sync from "./migrations/0006-sync.js";
 import * as inbox from "./migrations/0007-webhook-inbox.js";
 import * as webAccounts from "./migrations/0011-web-accounts.js";
+import * as webAccounts from "./migrations/0011-web-accounts.js";
 
 type StoreMigration = { name: string; up: (db: Parameters<typeof domain.up>[0], dialect: Store["dialect"]) => Promise<void> };
 
@@ -12,6 +13,7 @@ const MIGRATIONS: StoreMigration[] = [
   { name: "0001-domain", up: domain.up },
   { name: "0006-sync", up: sync.up },
   { name: "0007-webhook-inbox", up: inbox.up },
+  { name: "0011-web-accounts", up: webAccounts.up },
   { name: "0011-web-accounts", up: webAccounts.up },
 ];
 

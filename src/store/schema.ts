@@ -378,6 +378,7 @@ export interface Database {
   sync_last_written: SyncLastWrittenTable;
   webhook_deliveries: WebhookDeliveriesTable;
   web_sessions: WebSessionsTable;
+  web_sessions: WebSessionsTable;
 }
 
 export interface WebhookDeliveriesTable {
@@ -446,6 +447,17 @@ export interface SyncLastWrittenTable {
   field: string;
   value: string;
   written_at: string;
+}
+
+/** A dashboard login (migration 0011): only hashes of the cookie value and of the CSRF token are kept. */
+export interface WebSessionsTable {
+  id: Generated<number>;
+  token_hash: string;
+  user_id: number;
+  csrf_hash: string;
+  created_at: string;
+  last_seen_at: string;
+  expires_at: string;
 }
 
 /** A dashboard login (migration 0011): only hashes of the cookie value and of the CSRF token are kept. */

@@ -12,6 +12,7 @@ import { registerTeamRoutes } from "./team-routes.js";
 import { registerProjectRoutes } from "./project-routes.js";
 import { registerIssueListRoutes } from "./issue-list-routes.js";
 import { registerOpenApiRoute } from "./openapi-routes.js";
+import { registerWebhookDeliveryRoutes } from "./webhook-delivery-routes.js";
 import { registerIntakeRoutes } from "../intake/intake-routes.js";
 import { registerAuthSessionRoutes } from "./auth-session-routes.js";
 import { registerApiTokenRoutes } from "./api-token-routes.js";
@@ -21,4 +22,4 @@ import { registerWebRoutes } from "../../web/web-routes.js";
 export type RouteModule = (server: FastifyInstance, app: App) => void | Promise<void>;
 
 /** Every route module of the service, registered in this order. */
-export const ROUTE_MODULES: RouteModule[] = [registerHealthRoutes, registerIssueRoutes, registerExternalActorRoutes, registerGithubWebhookRoute, registerAzureWebhookRoute, registerJiraServerWebhookRoute, registerOrganizationRoutes, registerMemberRoutes, registerTeamRoutes, registerProjectRoutes, registerIssueListRoutes, registerOpenApiRoute, registerIntakeRoutes, registerAuthSessionRoutes, registerApiTokenRoutes, registerExternalIssueRoutes, registerWebRoutes];
+export const ROUTE_MODULES: RouteModule[] = [registerHealthRoutes, registerIssueRoutes, registerExternalActorRoutes, registerGithubWebhookRoute, registerAzureWebhookRoute, registerJiraServerWebhookRoute, registerOrganizationRoutes, registerMemberRoutes, registerTeamRoutes, registerProjectRoutes, registerIssueListRoutes, registerWebhookDeliveryRoutes, registerOpenApiRoute, registerIntakeRoutes, registerAuthSessionRoutes, registerApiTokenRoutes, registerExternalIssueRoutes, registerWebRoutes];

@@ -4,6 +4,7 @@ import type { App } from "../../app.js";
 import { isoNow } from "../../platform/clock.js";
 import { recordDelivery } from "../../store/webhook-deliveries.js";
 import { WEBHOOK_BODY_LIMIT } from "../github/github-webhook-route.js";
+import { noteRejection } from "../note-rejection.js";
 import { enqueueDelivery } from "../webhook-queue.js";
 
 const header = (request: FastifyRequest, name: string): string | undefined => {
@@ -76,7 +77,10 @@ export async function registerAzureWebhookRoute(server: FastifyInstance, app: Ap
         if (!integration) return reply.status(400).send({ detail: "Integration does not exist." });
         const received = header(request, "shared-secret");
         const stored = storedSecret(app, integration.metadata);
-        if (!received || !stored || !sameSecret(received, stored)) return refuse(reply, 401, "webhook_secret_mismatch", "Missing or wrong Shared-Secret header");
+        if (!received || !stored || !sameSecret(received, stored)) {
+          noteRejection(app, request, { provider: "vsts", reason: "webhook_secret_mismatch", secretTried: stored ? "subscription" : "none", integrationId: integration.id });
+          return refuse(reply, 401, "webhook_secret_mismatch", "Missing or wrong Shared-Secret header");
+        }
         const deliveryId = deliveryIdOf(data, body);
         const rowId = await recordDelivery(app.store.db, {
           provider: "vsts",
@@ -86,6 +90,7 @@ export async function registerAzureWebhookRoute(server: FastifyInstance, app: Ap
           headers: { "x-integration-id": String(integration.id), "user-agent": header(request, "user-agent") ?? "" },
           body: body.toString("utf8"),
           receivedAt: isoNow(app.clock),
+          integrationId: integration.id,
         });
         if (rowId !== undefined) await enqueueDelivery(app, rowId);
         return reply.status(200).send();

@@ -3,7 +3,9 @@ import type { App } from "../../app.js";
 import { isoNow } from "../../platform/clock.js";
 import { HANDLED_GITHUB_EVENTS } from "../../providers/github/webhook.js";
 import { recordDelivery } from "../../store/webhook-deliveries.js";
+import { noteRejection } from "../note-rejection.js";
 import { enqueueDelivery } from "../webhook-queue.js";
+import { claimedInstallationId, installationIdOf, resolveGithubInstallation } from "./resolve-installation.js";
 import { verifyGithubSignature } from "./verify-github-signature.js";
 
 /** GitHub allows payloads up to 25 MB (§1.6). */
@@ -44,10 +46,15 @@ export async function registerGithubWebhookRoute(server: FastifyInstance, app: A
           { current: secret, previous: app.config.github.previousWebhookSecret },
           app.config.github.requireSha256,
         );
-        if (!verdict.ok) return refuse(reply, verdict.status, verdict.code, verdict.message);
+        if (!verdict.ok) {
+          noteRejection(app, request, { provider: "github", reason: verdict.code, secretTried: app.config.github.previousWebhookSecret ? "current+previous" : "current", resolveIntegration: () => resolveGithubInstallation(app, claimedInstallationId(body)) });
+          return refuse(reply, verdict.status, verdict.code, verdict.message);
+        }
         if (!HANDLED_GITHUB_EVENTS.has(event)) return reply.status(204).send();
+        const text = body.toString("utf8");
+        let payload: unknown;
         try {
-          JSON.parse(body.toString("utf8"));
+          payload = JSON.parse(text);
         } catch {
           return refuse(reply, 400, "webhook_body_not_json", "Body is not valid JSON");
         }
@@ -59,8 +66,9 @@ export async function registerGithubWebhookRoute(server: FastifyInstance, app: A
           event,
           verifiedBy: verdict.verifiedBy,
           headers: { "x-github-event": event, "x-github-delivery": deliveryId, "user-agent": header(request, "user-agent") ?? "" },
-          body: body.toString("utf8"),
+          body: text,
           receivedAt: isoNow(app.clock),
+          integrationId: await resolveGithubInstallation(app, installationIdOf(payload)),
         });
         // A redelivery is acknowledged and not processed again; the sweeper covers a crash before enqueue.
         if (rowId !== undefined) await enqueueDelivery(app, rowId);

@@ -6,6 +6,7 @@ import { isoNow } from "../../platform/clock.js";
 import { hasChangelog } from "../../providers/jira-server/webhook.js";
 import { recordDelivery } from "../../store/webhook-deliveries.js";
 import { WEBHOOK_BODY_LIMIT } from "../github/github-webhook-route.js";
+import { noteRejection } from "../note-rejection.js";
 import { enqueueDelivery } from "../webhook-queue.js";
 
 function refuse(reply: FastifyReply, code: string, detail: string) {
@@ -18,7 +19,7 @@ const header = (request: FastifyRequest, name: string): string | undefined => {
 };
 
 /** The integration a path token names, once its HS256 signature checks against that integration's webhook secret (§9.3). */
-async function integrationFromToken(app: App, token: string): Promise<{ id: number } | { error: string; code: string }> {
+async function integrationFromToken(app: App, token: string): Promise<{ id: number } | { error: string; code: string; integrationId?: number }> {
   if (token.trim().length === 0) return { error: "Token was empty", code: "webhook_token_empty" };
   let claims: Record<string, unknown>;
   try {
@@ -37,11 +38,11 @@ async function integrationFromToken(app: App, token: string): Promise<{ id: numb
     .executeTakeFirst();
   if (!integration) return { error: "Could not find integration for token", code: "webhook_integration_unknown" };
   const secret = webhookSecret(app, integration.metadata);
-  if (!secret) return { error: "Could not validate JWT", code: "webhook_token_invalid" };
+  if (!secret) return { error: "Could not validate JWT", code: "webhook_token_invalid", integrationId: integration.id };
   try {
     await jwtVerify(token, new TextEncoder().encode(secret), { algorithms: ["HS256"] });
   } catch {
-    return { error: "Could not validate JWT", code: "webhook_token_invalid" };
+    return { error: "Could not validate JWT", code: "webhook_token_invalid", integrationId: integration.id };
   }
   return { id: integration.id };
 }
@@ -78,7 +79,10 @@ export async function registerJiraServerWebhookRoute(server: FastifyInstance, ap
         if (!match) return reply.status(404).send({ detail: "Not found", code: "not_found" });
         const token = match[1] ?? "";
         const found = await integrationFromToken(app, token);
-        if ("error" in found) return refuse(reply, found.code, found.error);
+        if ("error" in found) {
+          noteRejection(app, request, { provider: "jira_server", reason: found.code, secretTried: found.integrationId ? "webhook_secret" : "none", integrationId: found.integrationId ?? null });
+          return refuse(reply, found.code, found.error);
+        }
         const body = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
         let data: unknown;
         try {
@@ -95,6 +99,7 @@ export async function registerJiraServerWebhookRoute(server: FastifyInstance, ap
           headers: { "x-integration-id": String(found.id), "user-agent": header(request, "user-agent") ?? "" },
           body: body.toString("utf8"),
           receivedAt: isoNow(app.clock),
+          integrationId: found.id,
         });
         if (rowId !== undefined) await enqueueDelivery(app, rowId);
         return reply.status(200).send();
