@@ -20,6 +20,25 @@ export interface Config {
   /** Outbound targets in private ranges allowed (loopback for tests and simulators). */
   allowPrivateTargets: string[];
   github: GithubSettings;
+  azureDevops: AzureDevopsSettings;
+}
+
+/** The Azure DevOps apps Switchboard acts as: the legacy app (full and limited scopes) and the Entra ID app. */
+export interface AzureDevopsSettings {
+  appId: string | undefined;
+  /** Legacy client secret (a JWT sent as `client_assertion`). */
+  clientSecret: string | undefined;
+  /** The app registered without `vso.code`; its secret refreshes identities that lack that scope (§1.5). */
+  limitedAppId: string | undefined;
+  limitedClientSecret: string | undefined;
+  entraClientId: string | undefined;
+  entraClientSecret: string | undefined;
+  /** The callback registered for the apps; the legacy token endpoint requires it on every refresh. */
+  redirectUrl: string | undefined;
+  /** app.vssps.visualstudio.com: legacy token endpoint, profile, accounts. */
+  vsspsUrl: string;
+  /** login.microsoftonline.com: Entra ID v2 token endpoint. */
+  loginUrl: string;
 }
 
 /** The GitHub App Switchboard acts as. */
@@ -55,6 +74,17 @@ const schema = z.object({
     requireSha256: z.boolean(),
     apiUrl: z.string().url(),
   }),
+  azureDevops: z.object({
+    appId: z.string().optional(),
+    clientSecret: z.string().optional(),
+    limitedAppId: z.string().optional(),
+    limitedClientSecret: z.string().optional(),
+    entraClientId: z.string().optional(),
+    entraClientSecret: z.string().optional(),
+    redirectUrl: z.string().url().optional(),
+    vsspsUrl: z.string().url(),
+    loginUrl: z.string().url(),
+  }),
 });
 
 /** Command-line flags that override the environment (`--port 8080`, `--data-dir ./x`). */
@@ -86,6 +116,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, flags: ConfigFl
       previousWebhookSecret: emptyToUndefined(env.GITHUB_WEBHOOK_PREVIOUS_SECRET),
       requireSha256: env.GITHUB_REQUIRE_SHA256 === "true",
       apiUrl: stripSlash(emptyToUndefined(env.GITHUB_API_URL) ?? "https://api.github.com"),
+    },
+    azureDevops: {
+      appId: emptyToUndefined(env.AZURE_DEVOPS_APP_ID),
+      clientSecret: emptyToUndefined(env.AZURE_DEVOPS_CLIENT_SECRET),
+      limitedAppId: emptyToUndefined(env.AZURE_DEVOPS_LIMITED_APP_ID),
+      limitedClientSecret: emptyToUndefined(env.AZURE_DEVOPS_LIMITED_CLIENT_SECRET),
+      entraClientId: emptyToUndefined(env.AZURE_DEVOPS_ENTRA_CLIENT_ID),
+      entraClientSecret: emptyToUndefined(env.AZURE_DEVOPS_ENTRA_CLIENT_SECRET),
+      redirectUrl: emptyToUndefined(env.AZURE_DEVOPS_REDIRECT_URL),
+      vsspsUrl: stripSlash(emptyToUndefined(env.AZURE_DEVOPS_VSSPS_URL) ?? "https://app.vssps.visualstudio.com"),
+      loginUrl: stripSlash(emptyToUndefined(env.AZURE_DEVOPS_LOGIN_URL) ?? "https://login.microsoftonline.com"),
     },
   };
   const parsed = schema.safeParse(raw);

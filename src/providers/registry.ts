@@ -1,5 +1,7 @@
 import type { App } from "../app.js";
 import { registerIssueSyncProvider } from "../sync/outbound/issue-sync-provider.js";
+import { registerTicketProvider } from "../sync/tickets/ticket-provider.js";
+import { azureIssueSyncFor, azureTicketsFor } from "./azure-devops/sync-clients.js";
 import { GithubClient } from "./github/client.js";
 import { githubIssueSync } from "./github/issue-sync.js";
 
@@ -9,4 +11,6 @@ export function registerProviderSyncClients(app: App): void {
     const integration = await app.store.db.selectFrom("integrations").select("external_id").where("id", "=", integrationId).executeTakeFirstOrThrow();
     return githubIssueSync(new GithubClient(app, integration.external_id));
   });
+  registerIssueSyncProvider("vsts", (integrationId) => azureIssueSyncFor(app, integrationId));
+  registerTicketProvider("vsts", (integrationId) => azureTicketsFor(app, integrationId));
 }
