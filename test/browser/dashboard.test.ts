@@ -1,0 +1,247 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import type { GithubControl } from "../../simulators/github/control.js";
+import { startGithubSimulator } from "../../simulators/github/index.js";
+import type { StartedSimulator } from "../../simulators/shared/types.js";
+import { findGroupAssignee } from "../../src/store/group-assignees.js";
+import { addProjectTeam, createGroup, createMember, createOrganization, createProject, createTeam, installIntegration, linkGroup } from "../helpers/fixtures.js";
+import { startTestApp, type TestApp } from "../helpers/test-app.js";
+import { storeMode } from "../helpers/test-store.js";
+import { givePassword, launchChromium, logIn, screenshot } from "./dashboard-helpers.js";
+
+const REPO = "acme/web";
+const PASSWORD = "correct horse battery";
+
+async function until<T>(probe: () => Promise<T>, ok: (v: T) => boolean, ms = 10_000): Promise<T> {
+  const end = Date.now() + ms;
+  let value = await probe();
+  while (!ok(value) && Date.now() < end) {
+    await new Promise((r) => setTimeout(r, 100));
+    value = await probe();
+  }
+  return value;
+}
+
+describe(`dashboard in Chromium against the real service and the GitHub simulator (${storeMode})`, () => {
+  let sim: StartedSimulator<GithubControl>;
+  let t: TestApp;
+  let browser: Browser;
+  let context: BrowserContext;
+  let page: Page;
+  let integrationId: number;
+  let group: { id: number; projectId: number };
+  let issueNumber: number;
+  let ana: { id: number; email: string };
+  let ben: { id: number; email: string };
+  let carol: { id: number; email: string };
+
+  const assigneeOf = async () => (await findGroupAssignee(t.app.store.db, group.id))?.user_id ?? null;
+
+  beforeAll(async () => {
+    sim = await startGithubSimulator();
+    t = await startTestApp({
+      workers: true,
+      env: {
+        GITHUB_APP_ID: sim.credentials.GITHUB_APP_ID as string,
+        GITHUB_APP_PRIVATE_KEY: sim.credentials.GITHUB_APP_PRIVATE_KEY as string,
+        GITHUB_WEBHOOK_SECRET: sim.credentials.GITHUB_WEBHOOK_SECRET as string,
+        GITHUB_API_URL: sim.url,
+      },
+    });
+    sim.control.setWebhookUrl(`${t.url}/extensions/github/webhook/`);
+    const db = t.app.store.db;
+    const installationId = await sim.control.createInstallation("acme");
+    const integration = await until(
+      () => db.selectFrom("integrations").select("id").where("provider", "=", "github").where("external_id", "=", String(installationId)).executeTakeFirst(),
+      (row) => row !== undefined,
+    );
+    integrationId = integration!.id;
+    sim.control.addRepository(installationId, REPO);
+    for (const login of ["ana-gh", "ben-gh", "carol-gh"]) sim.control.addUser(login);
+    issueNumber = sim.control.createIssue(REPO, "TypeError in checkout");
+
+    const org = await createOrganization(db, "acme");
+    await installIntegration(db, org.id, integrationId, { sync_forward_assignment: true, sync_reverse_assignment: true, sync_status_forward: true, sync_status_reverse: true });
+    const project = await createProject(db, org.id, "web");
+    const team = await createTeam(db, org.id, "checkout");
+    await addProjectTeam(db, project.id, team.id);
+    ana = await createMember(db, org.id, { username: "ana", email: "ana@example.com", teams: [team.id] });
+    ben = await createMember(db, org.id, { username: "ben", email: "ben@example.com", teams: [team.id] });
+    carol = await createMember(db, org.id, { username: "carol", email: "carol@example.com", teams: [team.id] });
+    await givePassword(db, ana.id, PASSWORD);
+    const now = new Date().toISOString();
+    for (const [user, login] of [[ana, "@ana-gh"], [ben, "@ben-gh"]] as const) {
+      await db.insertInto("external_actors").values({ organization_id: org.id, integration_id: integrationId, provider: "github", external_name: login, external_id: null, user_id: user.id, team_id: null, date_added: now }).execute();
+    }
+    group = await createGroup(db, project.id, { title: "TypeError: cart is undefined" });
+    await linkGroup(db, group, org.id, integrationId, `${REPO}#${issueNumber}`);
+    await createGroup(db, project.id, { title: "ReferenceError: session is not defined" });
+    // A delivery whose processing failed, to be replayed from its page (a ping: processing it is a no-op).
+    await db
+      .insertInto("webhook_deliveries")
+      .values({
+        provider: "github",
+        delivery_id: "failed-delivery-1",
+        event: "ping",
+        verified_by: "current",
+        headers: JSON.stringify({ "x-github-event": "ping", "x-github-delivery": "failed-delivery-1" }),
+        body: JSON.stringify({ zen: "Keep it logically awesome.", hook_id: 1 }),
+        state: "failed",
+        attempts: 1,
+        last_error: "handler crashed: simulated failure",
+        received_at: now,
+        processed_at: null,
+        integration_id: integrationId,
+      })
+      .execute();
+
+    browser = await launchChromium();
+    context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    page = await context.newPage();
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await t?.close();
+    await sim?.stop();
+  });
+
+  it("refuses a wrong password with the same message as an unknown email", async () => {
+    const messages: string[] = [];
+    for (const [email, password] of [["ana@example.com", "wrong password"], ["nobody@example.com", PASSWORD]]) {
+      await page.goto(`${t.url}/login`);
+      await page.getByLabel("Email").fill(email);
+      await page.getByLabel("Password").fill(password);
+      await page.getByRole("button", { name: "Log in" }).click();
+      messages.push((await page.getByRole("alert").textContent()) ?? "");
+    }
+    expect(messages).toEqual(["The email or password is incorrect.", "The email or password is incorrect."]);
+    expect(page.url()).toContain("/login");
+  });
+
+  it("logs in and lists issues with status, assignee and linked tickets", async () => {
+    await logIn(page, t.url, "ana@example.com", PASSWORD);
+    const row = page.getByRole("row", { name: /cart is undefined/ });
+    await expect.poll(() => row.textContent()).toContain(`${REPO}#${issueNumber}`);
+    const text = await row.textContent();
+    expect(text).toContain("unresolved");
+    expect(text).toContain("Unassigned");
+    await expect.poll(() => page.getByRole("row").count()).toBe(3);
+    await screenshot(page, "issues");
+  });
+
+  it("filters the list by words of the title", async () => {
+    await page.getByLabel("Search").fill("ReferenceError");
+    await page.getByRole("button", { name: "Apply filters" }).click();
+    await expect.poll(() => page.getByRole("row").count()).toBe(2);
+    expect(page.url()).toContain("query=ReferenceError");
+  });
+
+  it("assigns the issue from its page, and the ticket at GitHub follows", async () => {
+    await page.goto(`${t.url}/issues/${group.id}`);
+    await page.getByRole("heading", { level: 1, name: /cart is undefined/ }).waitFor();
+    await page.getByLabel("Assignee").selectOption(`user:${ben.id}`);
+    await page.getByRole("button", { name: "Assign" }).click();
+    await expect.poll(() => page.locator("#issue-assignee").textContent()).toBe("ben");
+    expect(await until(assigneeOf, (v) => v === ben.id)).toBe(ben.id);
+    expect(await until(async () => sim.control.issue(REPO, issueNumber).assignees, (a) => a[0] === "ben-gh")).toEqual(["ben-gh"]);
+  });
+
+  it("resolves and reopens the issue from its page", async () => {
+    await page.getByRole("button", { name: "Resolve" }).click();
+    await expect.poll(() => page.locator("#issue-status").textContent()).toBe("resolved");
+    await page.getByRole("button", { name: "Reopen" }).click();
+    await expect.poll(() => page.locator("#issue-status").textContent()).toBe("unresolved");
+    const activity = await page.getByRole("region", { name: "Activity" }).textContent();
+    expect(activity).toContain("resolved the issue");
+    expect(activity).toContain("reopened the issue");
+  });
+
+  it("shows an assignee changed in GitHub without a reload (webhook in, page polls)", async () => {
+    let reloaded = false;
+    page.once("load", () => (reloaded = true));
+    await sim.control.assign(REPO, issueNumber, ["ana-gh"]);
+    await expect.poll(() => page.locator("#issue-assignee").textContent(), { timeout: 15_000 }).toBe("ana");
+    expect(reloaded).toBe(false);
+    await expect.poll(() => page.getByRole("region", { name: "Sync log" }).textContent()).toContain("inbound");
+  });
+
+  it("says clearly that linking tickets is not offered when its API answers 404", async () => {
+    const links = page.getByRole("region", { name: "Linked tickets" });
+    await expect.poll(() => links.textContent()).toContain(`${REPO}#${issueNumber}`);
+    await expect.poll(() => links.textContent()).toMatch(/not offer|not available/);
+  });
+
+  it("lists a failed delivery, shows why it failed and replays it", async () => {
+    await page.getByRole("link", { name: "Webhook deliveries" }).click();
+    await page.getByLabel("State").selectOption("failed");
+    await page.getByRole("button", { name: "Apply filters" }).click();
+    await expect.poll(() => page.getByRole("row").count()).toBe(2);
+    expect(await page.getByRole("row").nth(1).textContent()).toContain("simulated failure");
+    expect(await page.getByRole("figure").count()).toBeGreaterThan(0);
+    await page.getByRole("row").nth(1).getByRole("link").click();
+    await page.getByRole("heading", { name: "Headers" }).waitFor();
+    const facts = await page.locator("dl.facts").textContent();
+    expect(facts).toContain("the current webhook secret");
+    expect(facts).toContain("simulated failure");
+    await page.getByRole("button", { name: "Replay" }).click();
+    await expect.poll(() => page.getByRole("status").filter({ hasText: "Replay" }).count()).toBe(1);
+    await expect.poll(() => page.locator("#delivery-state").textContent(), { timeout: 15_000 }).toBe("processed");
+  });
+
+  it("maps an unresolved identity to a member in one step, and the waiting assignment applies", async () => {
+    await sim.control.assign(REPO, issueNumber, ["carol-gh"]);
+    await until(() => t.app.store.db.selectFrom("unresolved_identities").select("id").execute(), (rows) => rows.length > 0);
+    await page.getByRole("link", { name: "Settings" }).click();
+    const queue = page.getByRole("region", { name: "Unresolved identities" });
+    await expect.poll(() => queue.textContent()).toContain("carol-gh");
+    await queue.getByLabel(/Member for/).selectOption(String(carol.id));
+    await queue.getByRole("button", { name: "Map to this member" }).click();
+    await expect.poll(() => queue.textContent()).toContain("Every assignee the providers named matched a member.");
+    expect(await until(assigneeOf, (v) => v === carol.id)).toBe(carol.id);
+    await expect.poll(() => page.getByRole("region", { name: "External users" }).textContent()).toContain("carol@example.com");
+  });
+
+  it("creates an API token shown once, which then works for the API, and revokes it", async () => {
+    const tokens = page.getByRole("region", { name: "API tokens" });
+    await tokens.getByLabel("Token name").fill("ci");
+    await tokens.getByRole("button", { name: "Create token" }).click();
+    const token = await tokens.getByLabel("New API token").inputValue();
+    expect(token).toMatch(/^sbt_/);
+    const res = await fetch(`${t.url}/api/0/organizations/acme/`, { headers: { authorization: `Bearer ${token}` } });
+    expect(res.status).toBe(200);
+    page.once("dialog", (d) => void d.accept());
+    await tokens.getByRole("button", { name: "Revoke ci" }).click();
+    await expect.poll(async () => (await fetch(`${t.url}/api/0/organizations/acme/`, { headers: { authorization: `Bearer ${token}` } })).status).toBe(401);
+  });
+
+  it("shows the integrations page and its shell message when the API is missing", async () => {
+    await page.getByRole("link", { name: "Integrations" }).click();
+    await page.getByRole("heading", { name: "Integrations", level: 1 }).waitFor();
+    await expect.poll(() => page.locator("main").textContent()).toMatch(/integrations API|acme|No integrations/);
+    await screenshot(page, "integrations");
+  });
+
+  it("is usable at 390 px wide: no sideways scrolling, issue actions reachable", async () => {
+    const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+    const small = await phone.newPage();
+    await logIn(small, t.url, "ana@example.com", PASSWORD);
+    await small.getByRole("link", { name: /cart is undefined/ }).waitFor();
+    expect(await small.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    await small.getByRole("link", { name: /cart is undefined/ }).click();
+    await small.getByRole("button", { name: "Assign" }).waitFor();
+    expect(await small.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    const box = await small.getByRole("button", { name: /Resolve|Reopen/ }).first().boundingBox();
+    expect(box!.x + box!.width).toBeLessThanOrEqual(390);
+    await phone.close();
+  });
+
+  it("logs out, after which the API refuses the old session", async () => {
+    const cookies = await context.cookies();
+    await page.getByRole("button", { name: "Log out" }).click();
+    await page.getByRole("button", { name: "Log in" }).waitFor();
+    const cookie = cookies.map((c) => `${c.name}=${c.value}`).join("; ");
+    const res = await fetch(`${t.url}/api/0/organizations/acme/issues/`, { headers: { cookie } });
+    expect(res.status).toBe(401);
+  });
+});
