@@ -19,6 +19,7 @@ export interface Config {
   runWorker: boolean;
   /** Outbound targets in private ranges allowed (loopback for tests and simulators). */
   allowPrivateTargets: string[];
+  bitbucket: BitbucketSettings;
   github: GithubSettings;
   azureDevops: AzureDevopsSettings;
 }
@@ -39,6 +40,12 @@ export interface AzureDevopsSettings {
   vsspsUrl: string;
   /** login.microsoftonline.com: Entra ID v2 token endpoint. */
   loginUrl: string;
+}
+
+/** Bitbucket Cloud (Atlassian Connect). */
+export interface BitbucketSettings {
+  /** Where Connect install keys are fetched by kid (`<url><kid>`) to verify lifecycle callbacks (D11). */
+  installKeysUrl: string;
 }
 
 /** The GitHub App Switchboard acts as. */
@@ -66,6 +73,7 @@ const schema = z.object({
   refreshMarginSeconds: z.coerce.number().int().min(0).max(3600),
   runWorker: z.boolean(),
   allowPrivateTargets: z.array(z.string()),
+  bitbucket: z.object({ installKeysUrl: z.string().url() }),
   github: z.object({
     appId: z.string().regex(/^\d+$/, "GITHUB_APP_ID must be numeric").optional(),
     privateKey: z.string().optional(),
@@ -109,6 +117,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, flags: ConfigFl
       .split(",")
       .map((s) => s.trim())
       .filter(Boolean),
+    bitbucket: { installKeysUrl: emptyToUndefined(env.BITBUCKET_INSTALL_KEYS_URL) ?? "https://connect-install-keys.atlassian.com/" },
     github: {
       appId: emptyToUndefined(env.GITHUB_APP_ID),
       privateKey: emptyToUndefined(env.GITHUB_APP_PRIVATE_KEY)?.replace(/\\n/g, "\n"),

@@ -65,14 +65,14 @@ describe(`GitHub installation, push, pull_request and ping deliveries (§3.3; ${
   it("keeps one integration row when installation.created is redelivered or replayed under a new delivery id", async () => {
     const created = sim.control.deliveries().find((d) => d.event === "installation" && d.action === "created")!;
     await sim.control.redeliver(created.deliveryId);
-    const replay = await sim.control.deliver("installation", created.payload);
+    const replay = (await sim.control.deliver("installation", created.payload))!;
     await processed(replay.deliveryId);
     const rows = await db().selectFrom("integrations").select("id").where("provider", "=", "github").where("external_id", "=", String(installationId)).execute();
     expect(rows).toEqual([{ id: integrationId }]);
   });
 
   it("answers ping and records it as processed with nothing else written", async () => {
-    const delivery = await sim.control.ping();
+    const delivery = (await sim.control.ping())!;
     expect(delivery.status).toBe(204);
     expect((await processed(delivery.deliveryId))?.state).toBe("processed");
   });
@@ -84,7 +84,7 @@ describe(`GitHub installation, push, pull_request and ping deliveries (§3.3; ${
     // GitHub's "Redeliver" twice (same delivery id), then the same payload under a new id (a replay).
     await sim.control.redeliver(delivery.deliveryId);
     await sim.control.redeliver(delivery.deliveryId);
-    const replay = await sim.control.deliver("push", delivery.payload);
+    const replay = (await sim.control.deliver("push", delivery.payload))!;
     expect((await processed(replay.deliveryId))?.state).toBe("processed");
 
     const repositories = await repositoryRows();
@@ -119,7 +119,7 @@ describe(`GitHub installation, push, pull_request and ping deliveries (§3.3; ${
         { ...commit, id: "b".repeat(40), message: "Move files", added: ["new.ts"], modified: ["README.md"], removed: ["old.ts"] },
       ],
     };
-    await processed((await sim.control.deliver("push", payload)).deliveryId);
+    await processed((await sim.control.deliver("push", payload))!.deliveryId);
     const keys = (await db().selectFrom("commits").select("key").execute()).map((r) => r.key);
     expect(keys).not.toContain("a".repeat(40));
     const stored = await db().selectFrom("commits").select("id").where("key", "=", "b".repeat(40)).execute();
@@ -158,8 +158,10 @@ describe(`GitHub installation, push, pull_request and ping deliveries (§3.3; ${
 
   it("ignores a push for an installation it does not know, writing nothing", async () => {
     const before = (await db().selectFrom("commits").select("id").execute()).length;
-    const base = (await sim.control.push(REPO))!.payload;
-    const stranger = await sim.control.deliver("push", { ...base, installation: { id: 987654321 }, commits: [{ ...(base.commits as object[])[0], id: "c".repeat(40) }] });
+    const own = (await sim.control.push(REPO))!;
+    await processed(own.deliveryId);
+    const base = own.payload;
+    const stranger = (await sim.control.deliver("push", { ...base, installation: { id: 987654321 }, commits: [{ ...(base.commits as object[])[0], id: "c".repeat(40) }] }))!;
     expect((await processed(stranger.deliveryId))?.state).toBe("processed");
     expect((await db().selectFrom("commits").select("id").execute()).length).toBe(before + 2);
     expect(await db().selectFrom("commits").select("id").where("key", "=", "c".repeat(40)).execute()).toEqual([]);

@@ -6,6 +6,7 @@ import { registerExternalActorRoutes } from "./external-actor-routes.js";
 import { registerGithubWebhookRoute } from "../../webhooks/github/github-webhook-route.js";
 import { registerAzureWebhookRoute } from "../../webhooks/azure-devops/azure-webhook-route.js";
 import { registerJiraServerWebhookRoute } from "../../webhooks/jira-server/jira-server-webhook-route.js";
+import { registerBitbucketRoutes } from "../../webhooks/bitbucket/bitbucket-routes.js";
 import { registerOrganizationRoutes } from "./organization-routes.js";
 import { registerMemberRoutes } from "./member-routes.js";
 import { registerTeamRoutes } from "./team-routes.js";
@@ -22,4 +23,4 @@ import { registerWebRoutes } from "../../web/web-routes.js";
 export type RouteModule = (server: FastifyInstance, app: App) => void | Promise<void>;
 
 /** Every route module of the service, registered in this order. */
-export const ROUTE_MODULES: RouteModule[] = [registerHealthRoutes, registerIssueRoutes, registerExternalActorRoutes, registerGithubWebhookRoute, registerAzureWebhookRoute, registerJiraServerWebhookRoute, registerOrganizationRoutes, registerMemberRoutes, registerTeamRoutes, registerProjectRoutes, registerIssueListRoutes, registerWebhookDeliveryRoutes, registerOpenApiRoute, registerIntakeRoutes, registerAuthSessionRoutes, registerApiTokenRoutes, registerExternalIssueRoutes, registerWebRoutes];
+export const ROUTE_MODULES: RouteModule[] = [registerHealthRoutes, registerIssueRoutes, registerExternalActorRoutes, registerGithubWebhookRoute, registerAzureWebhookRoute, registerJiraServerWebhookRoute, registerBitbucketRoutes, registerOrganizationRoutes, registerMemberRoutes, registerTeamRoutes, registerProjectRoutes, registerIssueListRoutes, registerWebhookDeliveryRoutes, registerOpenApiRoute, registerIntakeRoutes, registerAuthSessionRoutes, registerApiTokenRoutes, registerExternalIssueRoutes, registerWebRoutes];
