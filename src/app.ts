@@ -7,6 +7,7 @@ import { Vault } from "./platform/vault/vault.js";
 import { openStore, type Store } from "./store/database.js";
 import { migrateToLatest } from "./store/migrate.js";
 import { registerProviderSyncClients } from "./providers/registry.js";
+import { registerAlerting } from "./alerts/register-alerting.js";
 import type { SnowflakeIds } from "./store/snowflake-save.js";
 
 /** Everything a request handler, a job or a command needs, opened once per process. */
@@ -68,6 +69,7 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
       },
     };
     registerProviderSyncClients(app);
+    registerAlerting(app);
     return app;
   } catch (error) {
     await store.close();

@@ -21,6 +21,7 @@ export interface Config {
   allowPrivateTargets: string[];
   bitbucket: BitbucketSettings;
   github: GithubSettings;
+  opsgenie: OpsgenieSettings;
   azureDevops: AzureDevopsSettings;
 }
 
@@ -48,6 +49,14 @@ export interface BitbucketSettings {
   installKeysUrl: string;
 }
 
+/** Opsgenie's API bases per region (an account may also name its own base URL). */
+export interface OpsgenieSettings {
+  apiUrl: string;
+  euApiUrl: string;
+  /** Per-request timeout of Opsgenie calls, in milliseconds. */
+  timeoutMs: number;
+}
+
 /** The GitHub App Switchboard acts as. */
 export interface GithubSettings {
   appId: string | undefined;
@@ -73,6 +82,7 @@ const schema = z.object({
   refreshMarginSeconds: z.coerce.number().int().min(0).max(3600),
   runWorker: z.boolean(),
   allowPrivateTargets: z.array(z.string()),
+  opsgenie: z.object({ apiUrl: z.string().url(), euApiUrl: z.string().url(), timeoutMs: z.coerce.number().int().min(100).max(120_000) }),
   bitbucket: z.object({ installKeysUrl: z.string().url() }),
   github: z.object({
     appId: z.string().regex(/^\d+$/, "GITHUB_APP_ID must be numeric").optional(),
@@ -117,6 +127,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, flags: ConfigFl
       .split(",")
       .map((s) => s.trim())
       .filter(Boolean),
+    opsgenie: {
+      apiUrl: stripSlash(emptyToUndefined(env.OPSGENIE_API_URL) ?? "https://api.opsgenie.com"),
+      euApiUrl: stripSlash(emptyToUndefined(env.OPSGENIE_EU_API_URL) ?? "https://api.eu.opsgenie.com"),
+      timeoutMs: env.OPSGENIE_TIMEOUT_MS ?? "10000",
+    },
     bitbucket: { installKeysUrl: emptyToUndefined(env.BITBUCKET_INSTALL_KEYS_URL) ?? "https://connect-install-keys.atlassian.com/" },
     github: {
       appId: emptyToUndefined(env.GITHUB_APP_ID),

@@ -3,6 +3,7 @@ import type { Store } from "./database.js";
 import * as domain from "./migrations/0001-domain.js";
 import * as sync from "./migrations/0006-sync.js";
 import * as inbox from "./migrations/0007-webhook-inbox.js";
+import * as opsgenieAlertRules from "./migrations/0008-opsgenie-alert-rules.js";
 import * as webAccounts from "./migrations/0011-web-accounts.js";
 import * as webAccounts from "./migrations/0011-web-accounts.js";
 
@@ -13,6 +14,7 @@ const MIGRATIONS: StoreMigration[] = [
   { name: "0001-domain", up: domain.up },
   { name: "0006-sync", up: sync.up },
   { name: "0007-webhook-inbox", up: inbox.up },
+  { name: "0008-opsgenie-alert-rules", up: opsgenieAlertRules.up },
   { name: "0011-web-accounts", up: webAccounts.up },
   { name: "0011-web-accounts", up: webAccounts.up },
 ];

@@ -359,6 +359,8 @@ export interface Database {
   notification_settings: NotificationSettingsTable;
   outbox: OutboxTable;
   integrations: IntegrationsTable;
+  alert_rules: AlertRulesTable;
+  alert_rule_fires: AlertRuleFiresTable;
   organization_integrations: OrganizationIntegrationsTable;
   identities: IdentitiesTable;
   external_issues: ExternalIssuesTable;
@@ -469,4 +471,42 @@ export interface WebSessionsTable {
   created_at: string;
   last_seen_at: string;
   expires_at: string;
+}
+
+/** A project alert rule (migration 0008): Sentry's rule shape, conditions and actions as JSON. */
+export interface AlertRulesTable {
+  id: Generated<number>;
+  organization_id: number;
+  project_id: number;
+  label: string;
+  /** any | all */
+  action_match: string;
+  /** JSON `[{id}]` of condition ids (first seen, regression). */
+  conditions: string;
+  /** JSON `[{id, account, team, priority}]` (Opsgenie team notifications). */
+  actions: string;
+  /** active | deleted */
+  status: string;
+  last_fired_at: string | null;
+  last_error: string | null;
+  /** Consecutive failed sends; reset by a successful one. */
+  failure_count: number;
+  /** `token:<id>` or `user:<id>`. */
+  created_by: string | null;
+  date_added: string;
+  date_updated: string;
+}
+
+/** One (rule, group) that alerted (migration 0008): what resolving the group acknowledges. */
+export interface AlertRuleFiresTable {
+  id: Generated<number>;
+  rule_id: number;
+  group_id: number;
+  alias: string;
+  /** sending | sent | failed | acknowledged */
+  state: string;
+  times_fired: number;
+  last_error: string | null;
+  date_added: string;
+  date_updated: string;
 }

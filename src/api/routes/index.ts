@@ -13,6 +13,8 @@ import { registerTeamRoutes } from "./team-routes.js";
 import { registerProjectRoutes } from "./project-routes.js";
 import { registerIssueListRoutes } from "./issue-list-routes.js";
 import { registerOpenApiRoute } from "./openapi-routes.js";
+import { registerOpsgenieAccountRoutes } from "./opsgenie-account-routes.js";
+import { registerAlertRuleRoutes } from "./alert-rule-routes.js";
 import { registerWebhookDeliveryRoutes } from "./webhook-delivery-routes.js";
 import { registerIntakeRoutes } from "../intake/intake-routes.js";
 import { registerAuthSessionRoutes } from "./auth-session-routes.js";
@@ -23,4 +25,4 @@ import { registerWebRoutes } from "../../web/web-routes.js";
 export type RouteModule = (server: FastifyInstance, app: App) => void | Promise<void>;
 
 /** Every route module of the service, registered in this order. */
-export const ROUTE_MODULES: RouteModule[] = [registerHealthRoutes, registerIssueRoutes, registerExternalActorRoutes, registerGithubWebhookRoute, registerAzureWebhookRoute, registerJiraServerWebhookRoute, registerBitbucketRoutes, registerOrganizationRoutes, registerMemberRoutes, registerTeamRoutes, registerProjectRoutes, registerIssueListRoutes, registerWebhookDeliveryRoutes, registerOpenApiRoute, registerIntakeRoutes, registerAuthSessionRoutes, registerApiTokenRoutes, registerExternalIssueRoutes, registerWebRoutes];
+export const ROUTE_MODULES: RouteModule[] = [registerHealthRoutes, registerIssueRoutes, registerExternalActorRoutes, registerGithubWebhookRoute, registerAzureWebhookRoute, registerJiraServerWebhookRoute, registerBitbucketRoutes, registerOrganizationRoutes, registerMemberRoutes, registerTeamRoutes, registerProjectRoutes, registerIssueListRoutes, registerWebhookDeliveryRoutes, registerOpenApiRoute, registerIntakeRoutes, registerAuthSessionRoutes, registerApiTokenRoutes, registerExternalIssueRoutes, registerWebRoutes, registerOpsgenieAccountRoutes, registerAlertRuleRoutes];

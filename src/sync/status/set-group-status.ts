@@ -4,6 +4,7 @@ import type { JobQueue } from "../../platform/queue/queue.js";
 import { recordGroupChange } from "../record-group-change.js";
 import type { AssignmentContext, AssignmentSource, GroupRef } from "../assignment/types.js";
 import { enqueueStatusOutbound } from "../outbound/outbound-queue.js";
+import { groupStatusHooksFor } from "../../jobs/group-status-hooks.js";
 
 export type GroupStatus = "unresolved" | "resolved" | "ignored";
 
@@ -40,5 +41,6 @@ export async function setGroupStatus(
   if (outcome.changed && outcome.issueSync && ctx.queue && status !== "ignored") {
     await enqueueStatusOutbound(ctx.db, ctx.queue, ctx.outboundBackoffMs ?? 5_000, group.id, status === "resolved", options.source ?? null);
   }
+  if (outcome.changed) await groupStatusHooksFor(ctx.db).emit({ groupId: group.id, projectId: group.projectId, organizationId: group.organizationId, status });
   return outcome.changed;
 }
