@@ -45,6 +45,8 @@ const APP_ROUTES = [
 
 /** True when `path` (without query) needs the app JWT rather than an installation token. */
 export function requiresAppAuth(path: string): boolean {
+  // Every app route starts with /app or ends with /installation: most requests are decided here, cheaply.
+  if (!path.startsWith("/app") && !path.includes("/installation")) return false;
   const bare = path.split("?")[0] as string;
   return APP_ROUTES.some((pattern) => pattern.test(bare));
 }

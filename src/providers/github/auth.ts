@@ -1,7 +1,7 @@
 import type { AuthScheme } from "../../auth/authorize.js";
 import { nowSeconds, type Clock } from "../../platform/clock.js";
 import { requiresAppAuth, type AppJwtSigner } from "./app-jwt.js";
-import { cachedInstallationToken, installationToken, type InstallationTokenDeps } from "./installation-token.js";
+import { installationToken, installationTokenCache, type InstallationTokenDeps } from "./installation-token.js";
 
 export interface GithubSchemeDeps {
   signer: AppJwtSigner;
@@ -25,6 +25,8 @@ function pathOf(url: string): string {
  * refused token (one mint however many callers saw the 401).
  */
 export function githubAppScheme(deps: GithubSchemeDeps, installationId: string): AuthScheme {
+  const cache = installationTokenCache(deps.tokens);
+  const margin = deps.tokens.marginSeconds;
   return {
     async authorize(request, context) {
       let credential: string;
@@ -34,7 +36,7 @@ export function githubAppScheme(deps: GithubSchemeDeps, installationId: string):
       } else if (context.renew) {
         credential = (await installationToken(deps.tokens, installationId, context.rejected)).token;
       } else {
-        credential = (cachedInstallationToken(deps.tokens, installationId) ?? (await installationToken(deps.tokens, installationId))).token;
+        credential = (cache.fresh(installationId, nowSeconds(deps.clock), margin) ?? (await installationToken(deps.tokens, installationId))).token;
       }
       return { request: { ...request, headers: { ...request.headers, authorization: `Bearer ${credential}` } }, marker: credential };
     },

@@ -50,6 +50,11 @@ export function cachedInstallationToken(deps: InstallationTokenDeps, installatio
   return cacheOf(deps).fresh(installationId, nowSeconds(deps.clock), deps.marginSeconds);
 }
 
+/** This store's cache of installation tokens (hold it: looking it up costs more than using it). */
+export function installationTokenCache(deps: InstallationTokenDeps): CredentialCache<InstallationSecret> {
+  return cacheOf(deps);
+}
+
 function cacheOf(deps: InstallationTokenDeps): CredentialCache<InstallationSecret> {
   return CredentialCache.for<InstallationSecret>(deps.db, INSTALLATION_PROVIDER);
 }
