@@ -132,6 +132,31 @@ describe(`GitHub installation, push, pull_request and ping deliveries (§3.3; ${
     ]);
   });
 
+  it("resolves a GitHub privacy address to the author already known by login, and keeps no author for an email over 75 characters", async () => {
+    const base = (await sim.control.push(REPO, { messages: ["y"] }))!;
+    await processed(base.deliveryId);
+    const commit = (base.payload.commits as Array<Record<string, unknown>>)[0]!;
+    await db().insertInto("commit_authors").values({ organization_id: org.id, name: "Ada", email: "ada@example.com", external_id: "github:ada-gh" }).execute();
+    const payload = {
+      ...base.payload,
+      commits: [
+        { ...commit, id: "d".repeat(40), author: { name: "ada-gh", email: "1+ada-gh@users.noreply.github.com", username: "ada-gh" } },
+        { ...commit, id: "e".repeat(40), author: { name: "Long", email: `${"l".repeat(70)}@example.com`, username: "long" } },
+      ],
+    };
+    await processed((await sim.control.deliver("push", payload))!.deliveryId);
+    const authorOf = async (key: string) =>
+      db()
+        .selectFrom("commits")
+        .leftJoin("commit_authors", "commit_authors.id", "commits.author_id")
+        .select(["commit_authors.email as email"])
+        .where("commits.key", "=", key)
+        .where("commits.organization_id", "=", org.id)
+        .executeTakeFirstOrThrow();
+    expect((await authorOf("d".repeat(40))).email).toBe("ada@example.com");
+    expect((await authorOf("e".repeat(40))).email).toBeNull();
+  });
+
   it("upserts a pull request by number and keeps the merge commit only once merged", async () => {
     const opened = (await sim.control.pullRequest(REPO, { action: "opened", title: "Fix the crash", body: "Closes the crash", author: "acme" }))!;
     await processed(opened.deliveryId);
