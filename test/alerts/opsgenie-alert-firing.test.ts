@@ -88,7 +88,7 @@ describe("Opsgenie alerts from alert rules", () => {
     const alias = `sentry: ${groupId}`;
     const alert = await until(() => sim.control.alerts("us").find((a) => a.alias === alias), Boolean);
     expect(alert).toMatchObject({ message: "FirstError: FirstError happened", priority: "P2", source: "Sentry", count: 1 });
-    expect(JSON.stringify(alert.responders)).toContain(sim.credentials.OPSGENIE_TEAM_ID as string);
+    expect(JSON.stringify(alert!.responders)).toContain(sim.credentials.OPSGENIE_TEAM_ID as string);
     const body = JSON.parse(alertPosts(alias)[0]!.body);
     expect(body.details).toMatchObject({ "Sentry ID": String(groupId), "Project ID": p.slug, Level: "error", Release: "web@1.0.0" });
     expect(body.tags).toEqual(expect.arrayContaining(["level:error", "environment:production"]));
@@ -152,7 +152,7 @@ describe("Opsgenie alerts from alert rules", () => {
     const groupId = await p.send("Throttled");
     const alias = `sentry: ${groupId}`;
     const alert = await until(() => sim.control.alerts("us").find((a) => a.alias === alias), Boolean);
-    expect(alert.count).toBe(1);
+    expect(alert!.count).toBe(1);
     // The first send met the 429; the queue's retry is the second.
     expect(alertPosts(alias)).toHaveLength(2);
     const rule = await until(() => p.rule(p.ruleIds[0]!), (r) => r.lastFiredAt !== null);

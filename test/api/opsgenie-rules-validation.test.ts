@@ -75,6 +75,14 @@ describe("Opsgenie accounts API", () => {
     expect(unknown.body["teamTable.0.team_id"][0]).toContain('no team named "Nobody"');
   });
 
+  it("says so by field when Opsgenie refuses the account's API key during a team look-up", async () => {
+    const created = await api("POST", accountsPath(), { name: "bad-api-key", apiKey: "5b9c8f8e-3333-4000-8000-000000000000" });
+    const res = await api("PUT", `${accountsPath()}${created.body.id}/teams/`, { teamTable: [{ team: "Backend", integration_key: usKey() }] });
+    expect(res.status).toBe(400);
+    expect(res.headers.get("x-error-code")).toBe("opsgenie_invalid_key");
+    expect(res.body["teamTable.0.team_id"][0]).toContain("refused the account's API key");
+  });
+
   it("refuses a team table without a key, with a team listed twice, and an account without a key or with a disallowed base URL", async () => {
     const noKey = await api("PUT", `${accountsPath()}${account.id}/teams/`, { teamTable: [{ team: "New", team_id: "x" }] });
     expect(noKey.status).toBe(400);

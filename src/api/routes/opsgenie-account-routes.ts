@@ -159,9 +159,20 @@ async function buildTeamTable(app: App, account: OpsgenieAccount, rows: z.infer<
   if (Object.keys(fields).length) throw validationError(fields);
   for (const [i, entry] of table.entries()) {
     if (entry.team_id) continue;
-    const found = account.apiKey ? await opsgenieClientFor(app, account, account.apiKey).teamByName(entry.team) : undefined;
+    const found = account.apiKey ? await teamByName(app, account, entry.team, i) : undefined;
     if (!found) throw validationError({ [`teamTable.${i}.team_id`]: [`Opsgenie has no team named "${entry.team}" in the ${account.name} account; give its team id.`] }, "opsgenie_team_not_found");
     entry.team_id = found.id;
   }
   return table;
+}
+
+/** Sentry's `get_team_id` with the account's API key; a refused key or an unreachable Opsgenie is a field error, not a 5xx. */
+async function teamByName(app: App, account: OpsgenieAccount, team: string, index: number) {
+  try {
+    return await opsgenieClientFor(app, account, account.apiKey as string).teamByName(team);
+  } catch (error) {
+    if (!(error instanceof AppError) || !error.code.startsWith("opsgenie_")) throw error;
+    const message = error.code === "opsgenie_invalid_key" ? "Opsgenie refused the account's API key while looking up the team; give the team id." : error.message;
+    throw validationError({ [`teamTable.${index}.team_id`]: [message] }, error.code);
+  }
 }
