@@ -127,4 +127,11 @@ describe(`Bitbucket two-way sync end to end over the simulator (${storeMode})`, 
     expect(await assigneeOf()).toBe(ben.id);
     expect(issue().assignee?.nickname).toBe("ada");
   });
+
+  it("never writes the shared secret or an API token to a log line", () => {
+    const logs = t.logs.join("\n");
+    expect(logs.length).toBeGreaterThan(0);
+    expect(logs).not.toContain(sim.credentials.BITBUCKET_SHARED_SECRET as string);
+    expect(logs).not.toMatch(/JWT eyJ/);
+  });
 });

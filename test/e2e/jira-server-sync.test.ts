@@ -31,6 +31,7 @@ describe(`Jira Server two-way sync end to end over the simulator (${storeMode})`
   let ana: { id: number };
   let ben: { id: number };
   let key: string;
+  let secrets: string[];
 
   const fields = () => sim.control.issue(key).fields as { assignee: { name: string } | null; status: { name: string } };
   const assigneePuts = () => sim.server.requests.filter((r) => r.method === "PUT" && r.path === `/rest/api/2/issue/${key}/assignee`);
@@ -46,6 +47,7 @@ describe(`Jira Server two-way sync end to end over the simulator (${storeMode})`
     const db = t.app.store.db;
     const integration = await createJiraServerIntegration(t.app, sim);
     integrationId = integration.id;
+    secrets = [integration.credential.accessToken, integration.credential.accessTokenSecret, integration.webhookSecret, integration.credential.privateKey.split("\n")[1] as string];
     // The webhook is registered the way setup does it: signed REST call, our route with the JWT path token.
     const client = await JiraServerClient.forIntegration(t.app, integrationId);
     await registerIssueWebhook(client, await issueUpdatedUrl(t.url, integration.externalId, integration.webhookSecret));
@@ -125,5 +127,11 @@ describe(`Jira Server two-way sync end to end over the simulator (${storeMode})`
     expect(log.some((l) => l.direction === "inbound" && l.outcome === "skipped_older")).toBe(true);
     expect(await assigneeOf()).toBe(ben.id);
     expect(fields().assignee?.name).toBe("ben");
+  });
+
+  it("never writes the access token, its secret, the private key or the webhook secret to a log line", () => {
+    const logs = t.logs.join("\n");
+    expect(logs.length).toBeGreaterThan(0);
+    for (const secret of secrets) expect(logs).not.toContain(secret);
   });
 });
