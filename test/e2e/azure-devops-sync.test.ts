@@ -157,4 +157,14 @@ describe(`Azure DevOps two-way sync end to end over the simulator (${storeMode})
     expect(await assigneeOf()).toBe(ben.id);
     expect(assignedAtAzure()).toContain("<ben@example.com>");
   });
+
+  it("leaves no token, client secret or webhook secret in the logs", async () => {
+    const rows = await t.app.store.db.selectFrom("identities").select("credential").where("provider", "=", "vsts").execute();
+    const secrets = rows.flatMap((row) => Object.values(t.app.vault.openJson<Record<string, string>>(row.credential)));
+    const [subscription] = sim.control.subscriptions(ORG);
+    secrets.push(String(subscription?.consumerInputs.httpHeaders).replace("shared-secret:", ""), sim.credentials.AZURE_DEVOPS_CLIENT_SECRET as string);
+    expect(t.logs.length).toBeGreaterThan(0);
+    const logs = t.logs.join("\n");
+    for (const secret of secrets) expect(logs).not.toContain(secret);
+  });
 });

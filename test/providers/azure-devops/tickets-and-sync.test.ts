@@ -5,6 +5,9 @@ import { isAppError } from "../../../src/domain/errors.js";
 import { azureIssueSync } from "../../../src/providers/azure-devops/issue-sync.js";
 import { parseWorkItemUpdated } from "../../../src/providers/azure-devops/webhook.js";
 import { azureTickets } from "../../../src/providers/azure-devops/tickets.js";
+import { getProfile, listAccounts } from "../../../src/providers/azure-devops/profile.js";
+import { listProjects } from "../../../src/providers/azure-devops/projects.js";
+import { createSubscription, deleteSubscription, getSubscription } from "../../../src/providers/azure-devops/subscriptions.js";
 import { createIntegration, createOrganization } from "../../helpers/fixtures.js";
 import { startTestApp, type TestApp } from "../../helpers/test-app.js";
 import { storeMode } from "../../helpers/test-store.js";
@@ -129,5 +132,44 @@ describe("workitem.updated status changes (§4.4)", () => {
     expect(parseWorkItemUpdated(delivery({ newValue: "Closed" }), 9)).toEqual([]);
     expect(parseWorkItemUpdated(delivery({ oldValue: "New", newValue: "Active" }), 9)).toEqual([]);
     expect(parseWorkItemUpdated(delivery({ oldValue: "Resolved", newValue: "Closed" }), 9)).toEqual([]);
+  });
+});
+
+describe(`Azure DevOps projects, accounts and service hooks (${storeMode})`, () => {
+  let sim: StartedSimulator<AzureDevopsControl>;
+  let t: TestApp;
+  let client: ReturnType<typeof clientFor>;
+
+  beforeAll(async () => {
+    sim = await startAzureDevopsSimulator();
+    t = await startTestApp({ env: azureEnv(sim) });
+    client = clientFor(t.app, sim, await seedIdentity(t.app, sim, { expiresAt: Math.floor(Date.now() / 1000) + 3600 }));
+  });
+  afterAll(async () => {
+    await t?.close();
+    await sim?.stop();
+  });
+
+  it("lists every project across pages", async () => {
+    for (let i = 0; i < 120; i++) sim.control.addProject("fabrikam", `P-${String(i).padStart(3, "0")}`);
+    const projects = await listProjects(client);
+    expect(projects).toHaveLength(121);
+    expect(new Set(projects.map((p) => p.name)).size).toBe(121);
+    expect(sim.server.requests.filter((r) => r.path === "/fabrikam/_apis/projects")).toHaveLength(2);
+  });
+
+  it("lists the organizations of the authorizing member with their instance URLs", async () => {
+    const profile = await getProfile(client, t.app.config.azureDevops.vsspsUrl);
+    const accounts = await listAccounts(client, t.app.config.azureDevops.vsspsUrl, profile.id);
+    expect(accounts.map((a) => a.accountUri)).toContain(`${sim.url}/fabrikam/`);
+  });
+
+  it("creates, reads and deletes a workitem.updated subscription pinned to resource version 1.0", async () => {
+    const created = await createSubscription(client, "http://127.0.0.1:9/extensions/vsts/issue-updated/", "s3cret");
+    const read = await getSubscription(client, created.id);
+    expect(read).toMatchObject({ id: created.id, eventType: "workitem.updated" });
+    expect(read.consumerInputs?.httpHeaders).toBe("shared-secret:s3cret");
+    await deleteSubscription(client, created.id);
+    expect(sim.control.subscriptions("fabrikam").map((s) => s.id)).not.toContain(created.id);
   });
 });
