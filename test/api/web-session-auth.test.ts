@@ -5,6 +5,9 @@ import { startTestApp, type TestApp } from "../helpers/test-app.js";
 import { storeMode } from "../helpers/test-store.js";
 import { givePassword } from "../browser/dashboard-helpers.js";
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests read whatever JSON the API answered
+const json = async (res: Response): Promise<any> => res.json();
+
 const PASSWORD = "s3cret-passphrase";
 
 interface Login {
@@ -105,12 +108,12 @@ describe(`dashboard sessions authorize the API as the member (${storeMode})`, ()
     for (const csrf of [null, "forged-token-value-1234567890", ""]) {
       const res = await call("PUT", `/api/0/issues/${acmeGroup.id}/`, l!, { csrf, body: { status: "resolved" } });
       expect(res.status).toBe(403);
-      expect((await res.json()).code).toBe("csrf_token_invalid");
+      expect((await json(res)).code).toBe("csrf_token_invalid");
     }
-    expect((await (await call("GET", `/api/0/issues/${acmeGroup.id}/`, l!)).json()).status).toBe("unresolved");
+    expect((await json(await call("GET", `/api/0/issues/${acmeGroup.id}/`, l!))).status).toBe("unresolved");
     const ok = await call("PUT", `/api/0/issues/${acmeGroup.id}/`, l!, { body: { status: "resolved" } });
     expect(ok.status).toBe(200);
-    expect((await ok.json()).status).toBe("resolved");
+    expect((await json(ok)).status).toBe("resolved");
   });
 
   it("does not accept one session's CSRF token for another session", async () => {
@@ -124,7 +127,7 @@ describe(`dashboard sessions authorize the API as the member (${storeMode})`, ()
     const { login: l } = await login("mia@example.com", PASSWORD);
     const ambiguous = await call("GET", `/api/0/issues/${multiGroup.id}/`, l!);
     expect(ambiguous.status).toBe(400);
-    expect((await ambiguous.json()).code).toBe("organization_required");
+    expect((await json(ambiguous)).code).toBe("organization_required");
     expect((await call("GET", `/api/0/issues/${multiGroup.id}/`, l!, { org: "beta" })).status).toBe(200);
     expect((await call("GET", `/api/0/issues/${multiGroup.id}/`, l!, { org: "acme" })).status).toBe(404);
     expect((await call("GET", "/api/0/organizations/beta/issues/", l!)).status).toBe(200);
@@ -133,7 +136,7 @@ describe(`dashboard sessions authorize the API as the member (${storeMode})`, ()
   it("reports the session, and 401 without one", async () => {
     const { login: l } = await login("mia@example.com", PASSWORD);
     const res = await call("GET", "/api/0/auth/session/", l!);
-    expect((await res.json()).organizations.map((o: { slug: string }) => o.slug)).toEqual(["acme", "beta"]);
+    expect((await json(res)).organizations.map((o: { slug: string }) => o.slug)).toEqual(["acme", "beta"]);
     expect((await fetch(`${t.url}/api/0/auth/session/`)).status).toBe(401);
     expect((await fetch(`${t.url}/api/0/auth/session/`, { headers: { cookie: "sb_session=not-a-session-token-at-all" } })).status).toBe(401);
   });

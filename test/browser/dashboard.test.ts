@@ -108,7 +108,7 @@ describe(`dashboard in Chromium against the real service and the GitHub simulato
 
   it("refuses a wrong password with the same message as an unknown email", async () => {
     const messages: string[] = [];
-    for (const [email, password] of [["ana@example.com", "wrong password"], ["nobody@example.com", PASSWORD]]) {
+    for (const [email, password] of [["ana@example.com", "wrong password"], ["nobody@example.com", PASSWORD]] as const) {
       await page.goto(`${t.url}/login`);
       await page.getByLabel("Email").fill(email);
       await page.getByLabel("Password").fill(password);
@@ -152,9 +152,9 @@ describe(`dashboard in Chromium against the real service and the GitHub simulato
     await expect.poll(() => page.locator("#issue-status").textContent()).toBe("resolved");
     await page.getByRole("button", { name: "Reopen" }).click();
     await expect.poll(() => page.locator("#issue-status").textContent()).toBe("unresolved");
-    const activity = await page.getByRole("region", { name: "Activity" }).textContent();
-    expect(activity).toContain("resolved the issue");
-    expect(activity).toContain("reopened the issue");
+    const activity = page.getByRole("region", { name: "Activity" });
+    await expect.poll(() => activity.textContent()).toContain("reopened the issue");
+    expect(await activity.textContent()).toContain("resolved the issue");
   });
 
   it("shows an assignee changed in GitHub without a reload (webhook in, page polls)", async () => {
@@ -227,10 +227,10 @@ describe(`dashboard in Chromium against the real service and the GitHub simulato
     const small = await phone.newPage();
     await logIn(small, t.url, "ana@example.com", PASSWORD);
     await small.getByRole("link", { name: /cart is undefined/ }).waitFor();
-    expect(await small.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    expect(await small.evaluate<number>("document.documentElement.scrollWidth")).toBeLessThanOrEqual(390);
     await small.getByRole("link", { name: /cart is undefined/ }).click();
     await small.getByRole("button", { name: "Assign" }).waitFor();
-    expect(await small.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    expect(await small.evaluate<number>("document.documentElement.scrollWidth")).toBeLessThanOrEqual(390);
     const box = await small.getByRole("button", { name: /Resolve|Reopen/ }).first().boundingBox();
     expect(box!.x + box!.width).toBeLessThanOrEqual(390);
     await phone.close();
