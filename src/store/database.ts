@@ -69,8 +69,19 @@ function openSqlite(options: OpenStoreOptions): Store {
   };
 }
 
+/** The schema a connection string selects with `?options=-c search_path=<schema>`, if any. */
+function schemaFromUrl(url: string): string | undefined {
+  try {
+    const match = /(?:^|\s)-c\s*search_path=([^\s,]+)/.exec(new URL(url).searchParams.get("options") ?? "");
+    return match?.[1];
+  } catch {
+    return undefined;
+  }
+}
+
 async function openPostgres(url: string, options: OpenStoreOptions): Promise<Store> {
-  const schema = options.schema;
+  // A deployment (or a test's child process) may name its schema in DATABASE_URL; migrations must look there too.
+  const schema = options.schema ?? schemaFromUrl(url);
   if (schema !== undefined && !/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) {
     throw new Error(`Invalid PostgreSQL schema name: ${schema}`);
   }

@@ -15,7 +15,7 @@ export interface StoreQueueOptions {
   clock?: Clock;
   /** How often an idle worker looks for due jobs (default 50 ms); local enqueues wake it at once. */
   pollIntervalMs?: number;
-  /** How long a claimed job stays hidden from other workers; renewed while the handler runs (default 30 s). */
+  /** How long a claimed job stays hidden from other workers; renewed while the handler runs (default 10 s: a killed worker's jobs return that soon). */
   leaseMs?: number;
   logger?: PlatformLogger;
 }
@@ -34,7 +34,7 @@ export class StoreQueue implements JobQueue {
     this.store = options.store;
     this.clock = options.clock ?? systemClock;
     this.pollIntervalMs = options.pollIntervalMs ?? 50;
-    this.leaseMs = options.leaseMs ?? 30_000;
+    this.leaseMs = options.leaseMs ?? 10_000;
     this.logger = options.logger;
   }
 
