@@ -148,7 +148,10 @@ describe(`Bitbucket client over the simulator, Atlassian Connect JWT (${storeMod
     try {
       const wrong = await BitbucketClient.forIntegration(t.app, integrationId);
       const before = apiRequests().length;
-      const error = await getIssue(wrong, REPO, 1).catch((e: unknown) => e as Error & { code: string });
+      const error = (await getIssue(wrong, REPO, 1).then(
+        () => new Error("accepted"),
+        (e: unknown) => e as Error,
+      )) as Error & { code?: string };
       expect(error).toMatchObject({ code: "bitbucket_unauthorized" });
       expect(error.message).not.toMatch(/eyJ/);
       const attempts = apiRequests().slice(before);
