@@ -4,7 +4,8 @@ import * as domain from "./migrations/0001-domain.js";
 import * as sync from "./migrations/0006-sync.js";
 import * as inbox from "./migrations/0007-webhook-inbox.js";
 import * as opsgenieAlertRules from "./migrations/0008-opsgenie-alert-rules.js";
-import * as webAccounts from "./migrations/0011-web-accounts.js";
+import * as authFailures from "./migrations/0009-auth-failures.js";
+import * as deliveryLog from "./migrations/0010-delivery-log.js";
 import * as webAccounts from "./migrations/0011-web-accounts.js";
 
 type StoreMigration = { name: string; up: (db: Parameters<typeof domain.up>[0], dialect: Store["dialect"]) => Promise<void> };
@@ -15,7 +16,8 @@ const MIGRATIONS: StoreMigration[] = [
   { name: "0006-sync", up: sync.up },
   { name: "0007-webhook-inbox", up: inbox.up },
   { name: "0008-opsgenie-alert-rules", up: opsgenieAlertRules.up },
-  { name: "0011-web-accounts", up: webAccounts.up },
+  { name: "0009-auth-failures", up: authFailures.up },
+  { name: "0010-delivery-log", up: deliveryLog.up },
   { name: "0011-web-accounts", up: webAccounts.up },
 ];
 
@@ -35,6 +37,8 @@ export async function migrateToLatest(store: Store): Promise<string[]> {
   const migrator = new Migrator({
     db: store.db,
     provider: { getMigrations: async () => migrations },
+    // Migration numbers were handed out ahead of time: a store that ran 0010 before 0009 existed still gets 0009.
+    allowUnorderedMigrations: true,
     // Introspection sees every schema; name ours so another schema's bookkeeping is never mistaken for it.
     ...(store.schema ? { migrationTableSchema: store.schema } : {}),
   });

@@ -216,6 +216,20 @@ export interface IdentitiesTable {
   date_updated: string;
 }
 
+/** Authorization failures of one credential, counted per class (0009). */
+export interface AuthFailuresTable {
+  id: Generated<number>;
+  provider: string;
+  external_id: string;
+  /** revoked | rotated_by_sibling | provider_outage | clock_skew | replication_delay | configuration_error | lock_contention */
+  failure_class: string;
+  count: number;
+  first_at: string;
+  last_at: string;
+  /** A short description without secrets. */
+  last_message: string | null;
+}
+
 export interface ExternalIssuesTable {
   id: Generated<number>;
   organization_id: number;
@@ -363,6 +377,7 @@ export interface Database {
   alert_rule_fires: AlertRuleFiresTable;
   organization_integrations: OrganizationIntegrationsTable;
   identities: IdentitiesTable;
+  auth_failures: AuthFailuresTable;
   external_issues: ExternalIssuesTable;
   group_links: GroupLinksTable;
   group_assignees: GroupAssigneesTable;
@@ -379,7 +394,8 @@ export interface Database {
   unresolved_identities: UnresolvedIdentitiesTable;
   sync_last_written: SyncLastWrittenTable;
   webhook_deliveries: WebhookDeliveriesTable;
-  web_sessions: WebSessionsTable;
+  webhook_delivery_attempts: WebhookDeliveryAttemptsTable;
+  webhook_rejections: WebhookRejectionsTable;
   web_sessions: WebSessionsTable;
 }
 
@@ -400,6 +416,34 @@ export interface WebhookDeliveriesTable {
   last_error: string | null;
   received_at: string;
   processed_at: string | null;
+  /** The integration it was verified for, when known (GitHub: resolved from the installation id). */
+  integration_id: number | null;
+}
+
+/** One processing attempt of a delivery and how it ended. */
+export interface WebhookDeliveryAttemptsTable {
+  id: Generated<number>;
+  /** webhook_deliveries.id */
+  delivery_id: number;
+  /** processed | failed | dead */
+  outcome: string;
+  error: string | null;
+  finished_at: string;
+}
+
+/** A request refused before it reached the inbox (bounded; never the body or a secret). */
+export interface WebhookRejectionsTable {
+  id: Generated<number>;
+  provider: string;
+  /** The integration the request claimed or was checked against, when one was found. */
+  integration_id: number | null;
+  /** The error code answered, e.g. webhook_signature_mismatch. */
+  reason: string;
+  /** Which secret(s) the request was checked against: current+previous, subscription, webhook_secret, none. */
+  secret_tried: string;
+  /** A few safe headers as JSON. */
+  headers: string;
+  received_at: string;
 }
 
 export interface SyncWatermarksTable {
@@ -449,17 +493,6 @@ export interface SyncLastWrittenTable {
   field: string;
   value: string;
   written_at: string;
-}
-
-/** A dashboard login (migration 0011): only hashes of the cookie value and of the CSRF token are kept. */
-export interface WebSessionsTable {
-  id: Generated<number>;
-  token_hash: string;
-  user_id: number;
-  csrf_hash: string;
-  created_at: string;
-  last_seen_at: string;
-  expires_at: string;
 }
 
 /** A dashboard login (migration 0011): only hashes of the cookie value and of the CSRF token are kept. */

@@ -21,8 +21,9 @@ import { registerAuthSessionRoutes } from "./auth-session-routes.js";
 import { registerApiTokenRoutes } from "./api-token-routes.js";
 import { registerExternalIssueRoutes } from "./external-issue-routes.js";
 import { registerWebRoutes } from "../../web/web-routes.js";
+import { registerInstallRoutes } from "../install/install-routes.js";
 
 export type RouteModule = (server: FastifyInstance, app: App) => void | Promise<void>;
 
 /** Every route module of the service, registered in this order. */
-export const ROUTE_MODULES: RouteModule[] = [registerHealthRoutes, registerIssueRoutes, registerExternalActorRoutes, registerGithubWebhookRoute, registerAzureWebhookRoute, registerJiraServerWebhookRoute, registerBitbucketRoutes, registerOrganizationRoutes, registerMemberRoutes, registerTeamRoutes, registerProjectRoutes, registerIssueListRoutes, registerWebhookDeliveryRoutes, registerOpenApiRoute, registerIntakeRoutes, registerAuthSessionRoutes, registerApiTokenRoutes, registerExternalIssueRoutes, registerWebRoutes, registerOpsgenieAccountRoutes, registerAlertRuleRoutes];
+export const ROUTE_MODULES: RouteModule[] = [registerHealthRoutes, registerIssueRoutes, registerExternalActorRoutes, registerGithubWebhookRoute, registerAzureWebhookRoute, registerJiraServerWebhookRoute, registerBitbucketRoutes, registerOrganizationRoutes, registerMemberRoutes, registerTeamRoutes, registerProjectRoutes, registerIssueListRoutes, registerWebhookDeliveryRoutes, registerOpenApiRoute, registerIntakeRoutes, registerAuthSessionRoutes, registerApiTokenRoutes, registerExternalIssueRoutes, registerWebRoutes, registerOpsgenieAccountRoutes, registerAlertRuleRoutes, registerInstallRoutes];

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { Kysely } from "kysely";
 import { CredentialCache } from "../credential-cache.js";
+import { noteAuthFailure } from "../note-auth-failure.js";
 import { AppError } from "../../domain/errors.js";
 import { isoNow, type Clock } from "../../platform/clock.js";
 import type { LockManager } from "../../platform/lock/lock.js";
@@ -126,6 +127,7 @@ async function refreshUnderLock(
     waitMs: deps.lockWaitMs ?? 35_000,
     retryDelayMs: 20,
   });
+  if (!lease) noteAuthFailure(deps, provider, externalId, "lock_contention", "the refresh lock stayed busy");
   if (!lease) throw new AppError("unavailable", "identity_refresh_busy", "Another refresh of this credential did not finish in time; try again.");
   try {
     // Re-read under the lock: a sibling process may have refreshed while we waited.
@@ -155,14 +157,17 @@ async function refreshUnderLock(
         // Possibly a lost race: if a sibling rotated the token meanwhile, use its result.
         const again = await readCredential<OAuth2Secret>(deps.db, deps.vault, provider, externalId);
         if (again && again.secret.refreshToken !== fresh.secret.refreshToken && again.status === "active") {
+          noteAuthFailure(deps, provider, externalId, "rotated_by_sibling", error.reason);
           await clearRefreshIntent(deps.db, provider, externalId, intentId);
           return again;
         }
+        noteAuthFailure(deps, provider, externalId, "revoked", error.reason);
         await markNeedsReauth(deps.db, provider, externalId, `refresh refused: ${error.reason}`, isoNow(deps.clock));
         throw needsReauth();
       }
       // Transport failure before any answer arrived is not a lost answer only if nothing was sent;
       // we cannot know, so the intent stays and the next refresh reports it.
+      noteAuthFailure(deps, provider, externalId, error);
       throw error;
     }
     const lifetime = grant.expiresInSeconds ?? deps.defaultLifetimeSeconds ?? 3600;

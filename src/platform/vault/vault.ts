@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, randomBytes } from "node:crypto";
+import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from "node:crypto";
 import { AppError } from "../../domain/errors.js";
 import type { VaultKey } from "./keyring.js";
 
@@ -24,6 +24,11 @@ export class Vault {
   /** Id of the key that new writes use. */
   get currentKeyId(): string {
     return this.current.id;
+  }
+
+  /** A 32-byte key for one purpose (HKDF of the newest key), e.g. to sign short-lived install states. */
+  deriveKey(purpose: string): Buffer {
+    return Buffer.from(hkdfSync("sha256", this.current.key, Buffer.alloc(0), `switchboard:${purpose}`, 32));
   }
 
   /** Encrypts `plaintext` with the newest key. */

@@ -6,6 +6,7 @@ import { cachedInstallationToken, type InstallationTokenDeps } from "./installat
 import { githubAppScheme } from "./auth.js";
 import type { AuthScheme } from "../../auth/authorize.js";
 import { sendHttp, type HttpResponse } from "../../platform/http/send-http.js";
+import { noteAuthFailure } from "../../auth/note-auth-failure.js";
 
 /** GitHub's JWT time complaints (§1.4): the answer to them is to re-sign with the measured skew. */
 const CLOCK_MESSAGES = /'Issued at' claim \('iat'\)|'Expiration time' claim \('exp'\)/;
@@ -89,6 +90,8 @@ export class GithubClient {
       const data = text ? (safeJson(text) as T) : (undefined as T);
       if (response.status >= 200 && response.status < 300) return { status: response.status, headers: response.headers, data };
       const message = (data as { message?: string } | undefined)?.message ?? `HTTP ${response.status}`;
+      // Health counters (one per failed attempt): which kind of authorization trouble this was.
+      if (response.status === 401 || response.status >= 500) noteAuthFailure({ db: this.app.store.db, clock: this.app.clock }, "github_installation", this.installationId, githubFailureClass(response.status, appRoute, attempt, CLOCK_MESSAGES.test(message), nowSeconds(this.app.clock) - mintedAt < REPLICATION_WINDOW_SECONDS), message);
       if (response.status === 401 && attempt === 0) {
         if (appRoute && CLOCK_MESSAGES.test(message)) {
           const serverTime = Date.parse(response.headers.get("date") ?? "");
@@ -112,6 +115,13 @@ export class GithubClient {
       throw error;
     }
   }
+}
+
+/** The health class of a failed GitHub call: skew on app routes, replication on a just-minted token, else revoked or misconfigured. */
+function githubFailureClass(status: number, appRoute: boolean, attempt: number, clockMessage: boolean, justMinted: boolean) {
+  if (status >= 500) return "provider_outage" as const;
+  if (appRoute) return clockMessage && attempt === 0 ? ("clock_skew" as const) : ("configuration_error" as const);
+  return justMinted && attempt === 0 ? ("replication_delay" as const) : ("revoked" as const);
 }
 
 function safeJson(text: string): unknown {

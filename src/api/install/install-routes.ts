@@ -1,0 +1,10 @@
+import type { FastifyInstance } from "fastify";
+import type { App } from "../../app.js";
+import { registerGithubInstallRoutes } from "./github-install-routes.js";
+import { registerStartInstallRoutes } from "./start-install-routes.js";
+
+/** Every install-flow route: the API that starts a flow and each provider's setup pages. */
+export async function registerInstallRoutes(server: FastifyInstance, app: App): Promise<void> {
+  registerStartInstallRoutes(server, app);
+  await registerGithubInstallRoutes(server, app);
+}
