@@ -104,7 +104,7 @@ describe("refreshing an OAuth2 credential", () => {
     expect(tokens.calls()).toBe(before);
   });
 
-  it("reports a refresh whose answer was lost instead of calling the token endpoint again", async () => {
+  it("reports a refresh whose answer was lost as such once the provider refuses its refresh token, then calls no more", async () => {
     const lost: TokenEndpoint = async (refreshToken) => {
       await endpointAt(tokens.url)(refreshToken); // the provider rotated, but the answer never reached us
       throw new Error("socket hang up");
@@ -112,8 +112,22 @@ describe("refreshing an OAuth2 credential", () => {
     await expect(getFreshCredential(deps, key.provider, key.externalId, lost)).rejects.toThrow("socket hang up");
     const before = tokens.calls();
     await expect(getFreshCredential(deps, key.provider, key.externalId, endpointAt(tokens.url))).rejects.toMatchObject({ code: "identity_refresh_lost" });
-    expect(tokens.calls()).toBe(before);
+    expect(tokens.calls()).toBe(before + 1);
+    const state = await ts.store.db.selectFrom("identities").select(["status", "last_error"]).executeTakeFirstOrThrow();
+    expect(state).toMatchObject({ status: "needs_reauth", last_error: expect.stringContaining("identity_refresh_lost") });
     await expect(getFreshCredential(deps, key.provider, key.externalId, endpointAt(tokens.url))).rejects.toMatchObject({ code: "identity_needs_reauth" });
+    expect(tokens.calls()).toBe(before + 1);
+  });
+
+  it("recovers when the request that lost its answer never reached the provider (the chain was not burned)", async () => {
+    const timedOutBeforeSending: TokenEndpoint = async () => {
+      throw new Error("connect ETIMEDOUT");
+    };
+    await expect(getFreshCredential(deps, key.provider, key.externalId, timedOutBeforeSending)).rejects.toThrow("ETIMEDOUT");
+    const fresh = await getFreshCredential(deps, key.provider, key.externalId, endpointAt(tokens.url));
+    expect(fresh.secret).toMatchObject({ accessToken: "at-1", refreshToken: "rt-1" });
+    const row = await ts.store.db.selectFrom("identities").select(["status", "refresh_intent_id"]).executeTakeFirstOrThrow();
+    expect(row).toEqual({ status: "active", refresh_intent_id: null });
   });
 
   it("keeps the old refresh token when the provider does not send a new one, and defaults a missing expires_in", async () => {

@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { Kysely } from "kysely";
 import { CredentialCache } from "../credential-cache.js";
 import { noteAuthFailure } from "../note-auth-failure.js";
-import { AppError } from "../../domain/errors.js";
+import { AppError, isAppError } from "../../domain/errors.js";
 import { isoNow, type Clock } from "../../platform/clock.js";
 import type { LockManager } from "../../platform/lock/lock.js";
 import type { Vault } from "../../platform/vault/vault.js";
@@ -138,15 +138,11 @@ async function refreshUnderLock(
     const stillRejected = rejectedAccessToken !== undefined && fresh.secret.accessToken === rejectedAccessToken;
     if (!stillRejected && !isStale(fresh.expiresAt, deps.clock.now(), deps.marginSeconds)) return fresh;
 
+    // A previous holder called the token endpoint and never stored the answer (timeout, crash). The
+    // refresh token may be burned, or the request may never have arrived: one more try tells which, and
+    // a refusal is then reported as the lost answer it is rather than as a plain revocation.
     const state = await readRefreshState(deps.db, provider, externalId);
-    if (state?.refresh_intent_id) {
-      // A previous holder called the token endpoint and never stored the answer (timeout, crash):
-      // the refresh token may already be burned. Say so rather than silently guessing.
-      const reason = `identity_refresh_lost: a refresh started at ${state.refresh_intent_at ?? "?"} never stored its answer`;
-      await markNeedsReauth(deps.db, provider, externalId, reason, isoNow(deps.clock));
-      throw new AppError("unauthorized", "identity_refresh_lost", "A previous refresh of this credential lost its answer; reconnect the integration.");
-    }
-
+    const lostBefore = state?.refresh_intent_id ? (state.refresh_intent_at ?? "?") : undefined;
     const intentId = randomUUID();
     await recordRefreshIntent(deps.db, provider, externalId, intentId, isoNow(deps.clock));
     let grant: TokenGrant;
@@ -161,13 +157,20 @@ async function refreshUnderLock(
           await clearRefreshIntent(deps.db, provider, externalId, intentId);
           return again;
         }
+        if (lostBefore !== undefined) {
+          noteAuthFailure(deps, provider, externalId, "revoked", `lost answer: ${error.reason}`);
+          const reason = `identity_refresh_lost: a refresh started at ${lostBefore} never stored its answer, and its refresh token is now refused`;
+          await markNeedsReauth(deps.db, provider, externalId, reason, isoNow(deps.clock));
+          throw new AppError("unauthorized", "identity_refresh_lost", "A previous refresh of this credential lost its answer and the provider no longer accepts the refresh token; reconnect the integration.");
+        }
         noteAuthFailure(deps, provider, externalId, "revoked", error.reason);
         await markNeedsReauth(deps.db, provider, externalId, `refresh refused: ${error.reason}`, isoNow(deps.clock));
         throw needsReauth();
       }
-      // Transport failure before any answer arrived is not a lost answer only if nothing was sent;
-      // we cannot know, so the intent stays and the next refresh reports it.
+      // A refused connection never reached the provider: the refresh token is intact. Any other failure may
+      // have lost an answer, so the intent stays for the next refresh to judge.
       noteAuthFailure(deps, provider, externalId, error);
+      if (isAppError(error, "outbound_unreachable") && isConnectionRefused(error)) await clearRefreshIntent(deps.db, provider, externalId, intentId);
       throw error;
     }
     const lifetime = grant.expiresInSeconds ?? deps.defaultLifetimeSeconds ?? 3600;
@@ -184,4 +187,10 @@ async function refreshUnderLock(
   } finally {
     await deps.lock.release(lease);
   }
+}
+
+/** True when the connection was refused outright, so the request cannot have reached the provider. */
+function isConnectionRefused(error: AppError): boolean {
+  const cause = (error.cause as { cause?: { code?: string }; code?: string } | undefined) ?? {};
+  return cause.code === "ECONNREFUSED" || cause.cause?.code === "ECONNREFUSED";
 }
