@@ -76,6 +76,25 @@ describe(`dashboard in Chromium against the real service and the GitHub simulato
     group = await createGroup(db, project.id, { title: "TypeError: cart is undefined" });
     await linkGroup(db, group, org.id, integrationId, `${REPO}#${issueNumber}`);
     await createGroup(db, project.id, { title: "ReferenceError: session is not defined" });
+    // An alert rule whose last send failed (its Opsgenie account is gone, so the action reads [removed]).
+    await db
+      .insertInto("alert_rules")
+      .values({
+        organization_id: org.id,
+        project_id: project.id,
+        label: "Page the checkout team",
+        action_match: "any",
+        conditions: JSON.stringify([{ id: "sentry.rules.conditions.first_seen_event.FirstSeenEventCondition" }]),
+        actions: JSON.stringify([{ id: "sentry.integrations.opsgenie.notify_action.OpsgenieNotifyTeamAction", account: 1, team: "t1", priority: "P3" }]),
+        status: "active",
+        last_fired_at: now,
+        last_error: "Opsgenie answered 422: alias too long",
+        failure_count: 2,
+        created_by: null,
+        date_added: now,
+        date_updated: now,
+      })
+      .execute();
     // A delivery whose processing failed, to be replayed from its page (a ping: processing it is a no-op).
     await db
       .insertInto("webhook_deliveries")
@@ -220,6 +239,15 @@ describe(`dashboard in Chromium against the real service and the GitHub simulato
     await page.getByRole("heading", { name: "Integrations", level: 1 }).waitFor();
     await expect.poll(() => page.locator("main").textContent()).toMatch(/integrations API|acme|No integrations/);
     await screenshot(page, "integrations");
+  });
+
+  it("lists a project's alert rules with their conditions and last error", async () => {
+    await page.getByRole("link", { name: "Alert rules" }).click();
+    const web = page.getByRole("region", { name: "web" });
+    await expect.poll(() => web.textContent()).toContain("Page the checkout team");
+    const text = await web.textContent();
+    expect(text).toContain("A new issue is created");
+    expect(text).toContain("Opsgenie answered 422: alias too long");
   });
 
   it("is usable at 390 px wide: no sideways scrolling, issue actions reachable", async () => {

@@ -1,15 +1,31 @@
 import { ApiError, get, seg } from "../api.js";
-import { h, replace } from "../dom.js";
+import { h, replace, time } from "../dom.js";
 import { errorNotice, infoNotice, loading } from "../notice.js";
 import type { PageContext } from "../router.js";
 import { currentOrg } from "../session.js";
 import type { Project } from "../types.js";
 
-type Rule = Record<string, unknown> & { id?: unknown; name?: unknown; actions?: unknown };
+interface Rule {
+  id: string;
+  name: string;
+  actionMatch: string;
+  conditions: { id: string; name: string }[];
+  actions: { id: string; name: string }[];
+  lastFiredAt: string | null;
+  lastError: string | null;
+  failureCount: number;
+}
 
-function describeActions(actions: unknown): string {
-  if (!Array.isArray(actions) || actions.length === 0) return "—";
-  return actions.map((a) => (a && typeof a === "object" ? String((a as Record<string, unknown>).name ?? (a as Record<string, unknown>).id ?? "action") : String(a))).join(", ");
+function ruleItem(r: Rule): HTMLElement {
+  const when = r.conditions.map((c) => c.name).join(r.actionMatch === "all" ? " and " : " or ");
+  return h(
+    "li",
+    { class: "rule" },
+    h("strong", null, r.name),
+    h("div", null, h("span", { class: "muted" }, "When "), when || "—", h("span", { class: "muted" }, ", then "), r.actions.map((a) => a.name).join("; ") || "—"),
+    h("div", { class: "muted" }, "Last fired: ", time(r.lastFiredAt)),
+    r.lastError ? h("div", { class: "error-text" }, `Last error (${r.failureCount} failed in a row): ${r.lastError}`) : null,
+  );
 }
 
 /** Alert rules per project (from the rules API, when this server has it). */
@@ -35,7 +51,7 @@ export async function alertRulesPage({ root }: PageContext): Promise<void> {
         try {
           const rules = await get<Rule[]>(`/api/0/projects/${seg(org)}/${seg(p.slug)}/rules/`);
           content = rules.length
-            ? h("ul", { class: "plain" }, rules.map((r) => h("li", null, h("strong", null, String(r.name ?? r.id ?? "Rule")), h("span", { class: "muted" }, ` → ${describeActions(r.actions)}`))))
+            ? h("ul", { class: "plain linked" }, rules.map(ruleItem))
             : h("p", { class: "muted" }, "No alert rules.");
         } catch (error) {
           content =
@@ -43,7 +59,7 @@ export async function alertRulesPage({ root }: PageContext): Promise<void> {
               ? infoNotice("This server does not offer the alert rules API yet.")
               : errorNotice(error, `load the alert rules of ${p.name}`);
         }
-        return h("section", { class: "card" }, h("h2", null, p.name), content);
+        return h("section", { class: "card", "aria-label": p.name }, h("h2", null, p.name), content);
       }),
     );
     replace(body, sections);
