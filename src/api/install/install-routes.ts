@@ -1,5 +1,6 @@
 import type { FastifyInstance } from "fastify";
 import type { App } from "../../app.js";
+import { registerAzureInstallRoutes } from "./azure-install-routes.js";
 import { registerGithubInstallRoutes } from "./github-install-routes.js";
 import { registerStartInstallRoutes } from "./start-install-routes.js";
 
@@ -7,4 +8,5 @@ import { registerStartInstallRoutes } from "./start-install-routes.js";
 export async function registerInstallRoutes(server: FastifyInstance, app: App): Promise<void> {
   registerStartInstallRoutes(server, app);
   await registerGithubInstallRoutes(server, app);
+  await registerAzureInstallRoutes(server, app);
 }
