@@ -1,6 +1,7 @@
 import type { FastifyInstance } from "fastify";
 import type { App } from "../../app.js";
 import { registerAzureInstallRoutes } from "./azure-install-routes.js";
+import { registerJiraServerInstallRoutes } from "./jira-server-install-routes.js";
 import { registerGithubInstallRoutes } from "./github-install-routes.js";
 import { registerStartInstallRoutes } from "./start-install-routes.js";
 
@@ -9,4 +10,5 @@ export async function registerInstallRoutes(server: FastifyInstance, app: App): 
   registerStartInstallRoutes(server, app);
   await registerGithubInstallRoutes(server, app);
   await registerAzureInstallRoutes(server, app);
+  await registerJiraServerInstallRoutes(server, app);
 }
