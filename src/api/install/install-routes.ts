@@ -2,6 +2,7 @@ import type { FastifyInstance } from "fastify";
 import type { App } from "../../app.js";
 import { registerAzureInstallRoutes } from "./azure-install-routes.js";
 import { registerJiraServerInstallRoutes } from "./jira-server-install-routes.js";
+import { registerBitbucketInstallRoutes } from "./bitbucket-install-routes.js";
 import { registerGithubInstallRoutes } from "./github-install-routes.js";
 import { registerStartInstallRoutes } from "./start-install-routes.js";
 
@@ -11,4 +12,5 @@ export async function registerInstallRoutes(server: FastifyInstance, app: App): 
   await registerGithubInstallRoutes(server, app);
   await registerAzureInstallRoutes(server, app);
   await registerJiraServerInstallRoutes(server, app);
+  await registerBitbucketInstallRoutes(server, app);
 }

@@ -66,3 +66,14 @@ export function parseInstalledBody(body: unknown): LifecycleBody {
   };
   return { ok: true, clientKey, install: { integration: { type: "installed", provider: "bitbucket", externalId: clientKey, name, metadata }, sharedSecret } };
 }
+
+/** Bitbucket's page that installs a Connect app from its descriptor and then returns the browser to `redirect_uri`. */
+export const BITBUCKET_ADDON_AUTHORIZE_URL = "https://bitbucket.org/site/addons/authorize";
+
+/** Where the browser installs the app: Bitbucket reads our descriptor and, once installed, redirects back with a `jwt`. */
+export function bitbucketAuthorizeUrl(publicUrl: string, redirectUri: string): string {
+  const url = new URL(BITBUCKET_ADDON_AUTHORIZE_URL);
+  url.searchParams.set("descriptor_uri", `${publicUrl.replace(/\/+$/, "")}/extensions/bitbucket/descriptor/`);
+  url.searchParams.set("redirect_uri", redirectUri);
+  return url.toString();
+}
