@@ -3,6 +3,7 @@ import { createApiToken } from "../../src/store/api-tokens.js";
 import { createGroup, createMember, createOrganization, createProject, createTeam } from "../helpers/fixtures.js";
 import { startTestApp, type TestApp } from "../helpers/test-app.js";
 import { storeMode } from "../helpers/test-store.js";
+import { givePassword } from "../browser/dashboard-helpers.js";
 
 describe(`issue API: status, assignment, activity (${storeMode})`, () => {
   let t: TestApp;
@@ -101,6 +102,26 @@ describe(`issue API: status, assignment, activity (${storeMode})`, () => {
     expect(((await (await call("PUT", `/api/0/issues/${group.id}/`, { status: "unresolved" })).json()) as { status: string }).status).toBe("unresolved");
     const activity = (await (await call("GET", `/api/0/issues/${group.id}/activities/`)).json()) as { activity: Array<{ type: string }> };
     expect(activity.activity.map((a) => a.type)).toEqual(["set_unresolved", "set_resolved"]);
+  });
+
+  it("names the signed-in member as who assigned, resolved and unassigned; an API token acts as no one", async () => {
+    const group = await createGroup(t.app.store.db, project.id);
+    await givePassword(t.app.store.db, ana.id, "a long passphrase");
+    const login = await fetch(`${t.url}/api/0/auth/login/`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ email: ana.email, password: "a long passphrase" }) });
+    expect(login.status).toBe(200);
+    const pairs = login.headers.getSetCookie().map((c) => c.split(";")[0]!);
+    const csrf = pairs.find((p) => p.startsWith("sb_csrf="))!.slice("sb_csrf=".length);
+    const asAna = (body: unknown) =>
+      fetch(`${t.url}/api/0/issues/${group.id}/`, { method: "PUT", headers: { cookie: pairs.join("; "), "x-csrf-token": csrf, "content-type": "application/json" }, body: JSON.stringify(body) });
+    for (const body of [{ assignedTo: `user:${ana.id}` }, { status: "resolved" }, { assignedTo: null }]) expect((await asAna(body)).status).toBe(200);
+    expect((await call("PUT", `/api/0/issues/${group.id}/`, { status: "unresolved" })).status).toBe(200);
+    const activity = (await (await call("GET", `/api/0/issues/${group.id}/activities/`)).json()) as { activity: Array<{ type: string; user: { id: string } | null }> };
+    expect(activity.activity.map((a) => [a.type, a.user?.id ?? null])).toEqual([
+      ["set_unresolved", null],
+      ["unassigned", String(ana.id)],
+      ["set_resolved", String(ana.id)],
+      ["assigned", String(ana.id)],
+    ]);
   });
 
   it("answers bad input with 400 and Sentry's field shape, never 500", async () => {

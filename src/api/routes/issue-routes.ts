@@ -76,11 +76,13 @@ export function registerIssueRoutes(server: FastifyInstance, app: App): void {
     const body = updateBody.parse(request.body ?? {});
     const ctx = syncContext(app);
     const ref = { id: group.id, projectId: group.project.id, organizationId: org.id };
+    // The session's member is who did it (the timeline names them); an API token acts as no one.
+    const acting = { actingUserId: org.userId };
     if (body.assignedTo !== undefined) {
-      if (body.assignedTo === null || body.assignedTo === "") await deassign(ctx, ref);
-      else await assign(ctx, ref, await resolveAssignee(app, org, body.assignedTo));
+      if (body.assignedTo === null || body.assignedTo === "") await deassign(ctx, ref, acting);
+      else await assign(ctx, ref, await resolveAssignee(app, org, body.assignedTo), acting);
     }
-    if (body.status) await setGroupStatus(ctx, ref, body.status);
+    if (body.status) await setGroupStatus(ctx, ref, body.status, acting);
     const updated = await findGroupInOrganization(app.store.db, org.id, group.id);
     return serializeGroup(app.store.db, updated!, app.config.publicUrl, org.slug);
   });
