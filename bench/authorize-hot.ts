@@ -30,7 +30,7 @@ const env = {
   SWITCHBOARD_ALLOW_PRIVATE_TARGETS: "127.0.0.1",
   LOG_LEVEL: "warn",
 };
-const config = loadConfig(env);
+const config = loadConfig(env as unknown as NodeJS.ProcessEnv);
 const app = await createApp(config, { logger: createLogger("warn") });
 const installationId = await sim.control.createInstallation("acme", { notify: false });
 sim.control.addRepository(installationId, "acme/web");

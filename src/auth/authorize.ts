@@ -19,6 +19,20 @@ export interface AuthScheme {
 }
 
 /**
+ * The request with one more header. Built field by field: object spread costs about a microsecond here,
+ * more than everything else a cached authorization does.
+ */
+export function withHeader(request: HttpRequest, name: string, value: string): HttpRequest {
+  const headers: Record<string, string> = Object.assign({}, request.headers);
+  headers[name] = value;
+  const next: HttpRequest = { method: request.method, url: request.url, headers };
+  if (request.body !== undefined) next.body = request.body;
+  if (request.timeoutMs !== undefined) next.timeoutMs = request.timeoutMs;
+  if (request.idempotent !== undefined) next.idempotent = request.idempotent;
+  return next;
+}
+
+/**
  * The outbound pipeline: authorize, send under the outbound policy, and after a 401 on a credential that
  * should have been valid, renew once and retry once, never more.
  */

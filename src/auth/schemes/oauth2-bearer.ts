@@ -1,5 +1,5 @@
 import type { HttpRequest } from "../../platform/http/send-http.js";
-import type { AuthScheme } from "../authorize.js";
+import { withHeader, type AuthScheme } from "../authorize.js";
 import { getFreshCredential, type RefreshDeps, type TokenEndpoint } from "../refresh/refresh-credential.js";
 
 /** Which stored credential a scheme uses, and how its provider refreshes it. */
@@ -21,7 +21,7 @@ export function oauth2BearerScheme(deps: RefreshDeps, ref: OAuth2CredentialRef):
         rejectedAccessToken: context.rejected,
       });
       const token = credential.secret.accessToken;
-      return { request: { ...request, headers: { ...request.headers, authorization: `Bearer ${token}` } }, marker: token };
+      return { request: withHeader(request, "authorization", `Bearer ${token}`), marker: token };
     },
   };
 }

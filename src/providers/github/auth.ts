@@ -1,4 +1,4 @@
-import type { AuthScheme } from "../../auth/authorize.js";
+import { withHeader, type AuthScheme } from "../../auth/authorize.js";
 import { nowSeconds, type Clock } from "../../platform/clock.js";
 import { requiresAppAuth, type AppJwtSigner } from "./app-jwt.js";
 import { installationToken, installationTokenCache, type InstallationTokenDeps } from "./installation-token.js";
@@ -27,6 +27,8 @@ function pathOf(url: string): string {
 export function githubAppScheme(deps: GithubSchemeDeps, installationId: string): AuthScheme {
   const cache = installationTokenCache(deps.tokens);
   const margin = deps.tokens.marginSeconds;
+  let lastCredential = "";
+  let lastHeader = "";
   return {
     async authorize(request, context) {
       let credential: string;
@@ -38,7 +40,11 @@ export function githubAppScheme(deps: GithubSchemeDeps, installationId: string):
       } else {
         credential = (cache.fresh(installationId, nowSeconds(deps.clock), margin) ?? (await installationToken(deps.tokens, installationId))).token;
       }
-      return { request: { ...request, headers: { ...request.headers, authorization: `Bearer ${credential}` } }, marker: credential };
+      if (credential !== lastCredential) {
+        lastCredential = credential;
+        lastHeader = `Bearer ${credential}`;
+      }
+      return { request: withHeader(request, "authorization", lastHeader), marker: credential };
     },
   };
 }
