@@ -1,7 +1,7 @@
 import { copyFile, mkdir, mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { chromium, type Browser, type Page } from "playwright-core";
+import { chromium, type Browser, type Locator, type Page } from "playwright-core";
 import type { Kysely } from "kysely";
 import { hashPassword } from "../../src/api/auth/password-hash.js";
 import type { Database } from "../../src/store/schema.js";
@@ -41,4 +41,11 @@ export async function screenshot(page: Page, name: string): Promise<string> {
     await copyFile(file, join("docs/screenshots", `${name}.png`));
   }
   return file;
+}
+
+/** The error shown beside a form control (the element its aria-describedby names), or null when none. */
+export async function errorBeside(control: Locator): Promise<string | null> {
+  const id = await control.getAttribute("aria-describedby");
+  if (!id) return null;
+  return control.page().locator(`[id="${id}"]`).textContent();
 }

@@ -7,7 +7,7 @@ import { findGroupAssignee } from "../../src/store/group-assignees.js";
 import { addProjectTeam, createGroup, createMember, createOrganization, createProject, createTeam, installIntegration, linkGroup } from "../helpers/fixtures.js";
 import { startTestApp, type TestApp } from "../helpers/test-app.js";
 import { storeMode } from "../helpers/test-store.js";
-import { givePassword, launchChromium, logIn, screenshot } from "./dashboard-helpers.js";
+import { errorBeside, givePassword, launchChromium, logIn, screenshot } from "./dashboard-helpers.js";
 
 const REPO = "acme/web";
 const PASSWORD = "correct horse battery";
@@ -172,8 +172,9 @@ describe(`dashboard in Chromium against the real service and the GitHub simulato
     await page.getByRole("button", { name: "Reopen" }).click();
     await expect.poll(() => page.locator("#issue-status").textContent()).toBe("unresolved");
     const activity = page.getByRole("region", { name: "Activity" });
-    await expect.poll(() => activity.textContent()).toContain("reopened the issue");
-    expect(await activity.textContent()).toContain("resolved the issue");
+    // Done through ana's session, so the timeline names her.
+    await expect.poll(() => activity.textContent()).toContain("ana reopened the issue");
+    expect(await activity.textContent()).toContain("ana resolved the issue");
   });
 
   it("shows an assignee changed in GitHub without a reload (webhook in, page polls)", async () => {
@@ -185,10 +186,37 @@ describe(`dashboard in Chromium against the real service and the GitHub simulato
     await expect.poll(() => page.getByRole("region", { name: "Sync log" }).textContent()).toContain("inbound");
   });
 
-  it("says clearly that linking tickets is not offered when its API answers 404", async () => {
+  it("links a GitHub issue found by search-as-you-type, refuses an unknown one beside the field, creates one and unlinks (§4)", async () => {
+    const flaky = sim.control.createIssue(REPO, "Flaky payment retries");
     const links = page.getByRole("region", { name: "Linked tickets" });
-    await expect.poll(() => links.textContent()).toContain(`${REPO}#${issueNumber}`);
-    await expect.poll(() => links.textContent()).toMatch(/not offer|not available/);
+    const form = page.getByRole("form", { name: "Link or create a ticket" });
+    const searchBox = form.getByLabel("Find a ticket");
+    await form.getByLabel("Repository").fill(REPO);
+    const searchesBefore = sim.server.requests.filter((r) => r.path.startsWith("/search/issues")).length;
+    await searchBox.pressSequentially("Flaky pay", { delay: 40 });
+    await form.getByRole("button", { name: `Pick ${REPO}#${flaky}` }).click();
+    // Debounced: nine keystrokes made one search (two at most if a pause fell between them), not nine.
+    expect(sim.server.requests.filter((r) => r.path.startsWith("/search/issues")).length - searchesBefore).toBeLessThanOrEqual(2);
+    await form.getByRole("button", { name: "Link ticket" }).click();
+    await expect.poll(() => links.getByRole("link", { name: `${REPO}#${flaky}` }).count()).toBe(1);
+
+    await searchBox.fill(`${REPO}#9999`);
+    await form.getByRole("button", { name: "Link ticket" }).click();
+    await expect.poll(() => errorBeside(searchBox)).toContain(`No ticket ${REPO}#9999 was found`);
+    expect(await searchBox.getAttribute("aria-invalid")).toBe("true");
+
+    await form.getByLabel("Action").selectOption("create");
+    await form.getByLabel("Title").fill("Checkout crash follow-up");
+    await form.getByRole("button", { name: "Create ticket" }).click();
+    await expect.poll(() => links.textContent()).toContain("Checkout crash follow-up");
+    const created = Number(/#(\d+)[^#]*— Checkout crash follow-up/.exec((await links.textContent()) ?? "")?.[1]);
+    expect(sim.control.issue(REPO, created).title).toBe("Checkout crash follow-up");
+    await expect.poll(() => page.getByRole("region", { name: "Activity" }).textContent()).toContain("ana created a ticket: Checkout crash follow-up");
+
+    page.once("dialog", (d) => void d.accept());
+    await links.getByRole("button", { name: `Unlink ${REPO}#${flaky}` }).click();
+    await expect.poll(() => links.getByRole("link", { name: `${REPO}#${flaky}` }).count()).toBe(0);
+    expect(await links.textContent()).toContain(`${REPO}#${issueNumber}`);
   });
 
   it("lists a failed delivery, shows why it failed and replays it", async () => {

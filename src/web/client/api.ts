@@ -41,14 +41,14 @@ function cursor(link: string | null, rel: string): string | null {
   return null;
 }
 
-function errorFrom(status: number, body: unknown): ApiError {
+function errorFrom(status: number, body: unknown, headerCode: string | null): ApiError {
   if (body && typeof body === "object") {
     const b = body as Record<string, unknown>;
-    if (typeof b.detail === "string") return new ApiError(status, typeof b.code === "string" ? b.code : `http_${status}`, b.detail);
+    if (typeof b.detail === "string") return new ApiError(status, typeof b.code === "string" ? b.code : (headerCode ?? `http_${status}`), b.detail);
     const fields = Object.fromEntries(Object.entries(b).filter(([, v]) => Array.isArray(v))) as Record<string, string[]>;
     if (Object.keys(fields).length) {
       const message = Object.entries(fields).map(([k, v]) => (k === "non_field_errors" ? v.join(" ") : `${k}: ${v.join(" ")}`)).join("; ");
-      return new ApiError(status, "invalid_input", message, fields);
+      return new ApiError(status, headerCode ?? "invalid_input", message, fields);
     }
   }
   return new ApiError(status, `http_${status}`, `The server answered ${status}.`);
@@ -75,7 +75,7 @@ export async function request<T>(method: string, path: string, body?: unknown): 
     parsed = text;
   }
   if (!res.ok) {
-    const error = errorFrom(res.status, parsed);
+    const error = errorFrom(res.status, parsed, res.headers.get("x-error-code"));
     if (res.status === 401 && !path.startsWith("/api/0/auth/")) onUnauthorized();
     throw error;
   }

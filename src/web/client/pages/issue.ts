@@ -1,11 +1,11 @@
-import { ApiError, get, request, seg } from "../api.js";
+import { get, request, seg } from "../api.js";
 import { field, h, replace, time } from "../dom.js";
-import { listIntegrations, type IntegrationSummary } from "../integrations-api.js";
 import { errorNotice, infoNotice, loading, statusLine } from "../notice.js";
 import type { PageContext } from "../router.js";
 import { currentOrg } from "../session.js";
 import type { ExternalIssue, Issue, Member, Team } from "../types.js";
 import { assigneeLabel, statusBadge } from "./issues.js";
+import { buildLinkForm } from "./ticket-link-form.js";
 
 /** How often the page re-reads the issue, so changes arriving by webhook show without a reload. */
 const POLL_MS = 3000;
@@ -215,7 +215,7 @@ export async function issuePage({ root, params }: PageContext): Promise<() => vo
       replace(actionStatus, `Unlinked ${l.key}.`);
       await refreshLinks();
     } catch (error) {
-      replace(actionStatus, linkApiMissing(error) ? infoNotice(LINK_API_MISSING) : errorNotice(error, `unlink ${l.key}`));
+      replace(actionStatus, errorNotice(error, `unlink ${l.key}`));
     }
   };
 
@@ -257,7 +257,7 @@ export async function issuePage({ root, params }: PageContext): Promise<() => vo
   );
 
   void loadAssignees(org, assigneeSelect, people).then(() => renderSummary());
-  void buildLinkForm(org, path, linkForm, actionStatus, refreshLinks);
+  void buildLinkForm(linkForm, { org, path, issueTitle: () => issue?.title ?? "", status: actionStatus, done: async () => void (await Promise.all([refreshLinks(), refreshActivity()])) });
   await refresh();
 
   // Poll while the page is open, and at once when the person comes back to the tab.
@@ -283,62 +283,4 @@ async function loadAssignees(org: string, select: HTMLSelectElement, people: Map
   } catch {
     select.append(h("option", { disabled: true }, "Members could not be loaded; reload to try again"));
   }
-}
-
-const LINK_API_MISSING = "Linking tickets is not available on this server yet (the ticket-linking API answered 404). Tickets linked by other means still show above.";
-
-function linkApiMissing(error: unknown): boolean {
-  return error instanceof ApiError && error.status === 404 && error.code === "not_found";
-}
-
-async function buildLinkForm(org: string, path: string, container: HTMLElement, status: HTMLElement, done: () => Promise<void>): Promise<void> {
-  let integrations: IntegrationSummary[] | null;
-  try {
-    integrations = await listIntegrations(org);
-  } catch (error) {
-    replace(container, errorNotice(error, "load the integrations for linking"));
-    return;
-  }
-  if (integrations === null) {
-    replace(container, infoNotice("Linking and creating tickets needs the integrations API, which this server does not offer yet."));
-    return;
-  }
-  if (integrations.length === 0) {
-    replace(container, infoNotice("Install an integration (Integrations page) to link or create tickets."));
-    return;
-  }
-  const integration = h("select", { name: "integration" }, integrations.map((i) => h("option", { value: i.id }, `${i.name} (${i.provider})`)));
-  const action = h("select", { name: "action" }, h("option", { value: "link" }, "Link an existing ticket"), h("option", { value: "create" }, "Create a new ticket"));
-  const value = h("input", { type: "text", name: "ticket", required: true, placeholder: "Ticket key, number or URL" });
-  const valueField = field("Ticket", value);
-  action.addEventListener("change", () => {
-    const create = action.value === "create";
-    valueField.querySelector("label")!.textContent = create ? "Title" : "Ticket";
-    value.placeholder = create ? "Title of the new ticket" : "Ticket key, number or URL";
-  });
-  const form = h(
-    "form",
-    {
-      class: "inline-form",
-      "aria-label": "Link or create a ticket",
-      onsubmit: async (e: Event) => {
-        e.preventDefault();
-        const body = action.value === "create" ? { action: "create", title: value.value } : { action: "link", externalIssue: value.value };
-        replace(status, "Saving…");
-        try {
-          await request("POST", `${path}integrations/${seg(integration.value)}/`, body);
-          replace(status, action.value === "create" ? "Ticket created and linked." : "Ticket linked.");
-          value.value = "";
-          await done();
-        } catch (error) {
-          replace(status, linkApiMissing(error) ? infoNotice(LINK_API_MISSING) : errorNotice(error, action.value === "create" ? "create the ticket" : "link the ticket"));
-        }
-      },
-    },
-    field("Integration", integration),
-    field("Action", action),
-    valueField,
-    h("button", { type: "submit" }, "Save"),
-  );
-  replace(container, h("h3", null, "Link or create a ticket"), form);
 }
