@@ -88,7 +88,9 @@ export async function integrationHealth(app: App, row: OrganizationIntegrationRo
   else if (identity.expires_at <= nowSeconds) state = row.provider === "github" ? "on_demand" : "expired";
   else if (identity.expires_at <= nowSeconds + app.config.refreshMarginSeconds) state = "expiring";
   else state = "valid";
-  const failures = identity ? await listAuthFailures(db, identity.provider, identity.external_id) : [];
+  // Failures are counted per credential, also before one is stored (a GitHub app route refused before any token was minted).
+  const failureKey = identity ? { provider: identity.provider, externalId: identity.external_id } : key !== "static" && "provider" in key ? key : undefined;
+  const failures = failureKey ? await listAuthFailures(db, failureKey.provider, failureKey.externalId) : [];
   const delivery = await lastDelivery(db, row.id);
   const rejection = await lastRejection(db, row.id);
   const active = row.integrationStatus === "active" && row.installationStatus === "active";
