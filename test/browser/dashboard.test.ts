@@ -2,8 +2,11 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import type { GithubControl } from "../../simulators/github/control.js";
 import { startGithubSimulator } from "../../simulators/github/index.js";
+import type { JiraServerControl } from "../../simulators/jira-server/control.js";
+import { startJiraServerSimulator } from "../../simulators/jira-server/index.js";
 import type { StartedSimulator } from "../../simulators/shared/types.js";
 import { findGroupAssignee } from "../../src/store/group-assignees.js";
+import { createJiraServerIntegration } from "../helpers/jira-server-fixture.js";
 import { addProjectTeam, createGroup, createMember, createOrganization, createProject, createTeam, installIntegration, linkGroup } from "../helpers/fixtures.js";
 import { startTestApp, type TestApp } from "../helpers/test-app.js";
 import { storeMode } from "../helpers/test-store.js";
@@ -24,6 +27,9 @@ async function until<T>(probe: () => Promise<T>, ok: (v: T) => boolean, ms = 10_
 
 describe(`dashboard in Chromium against the real service and the GitHub simulator (${storeMode})`, () => {
   let sim: StartedSimulator<GithubControl>;
+  let jiraSim: StartedSimulator<JiraServerControl>;
+  let jira: Awaited<ReturnType<typeof createJiraServerIntegration>>;
+  let orgId: number;
   let t: TestApp;
   let browser: Browser;
   let context: BrowserContext;
@@ -39,6 +45,7 @@ describe(`dashboard in Chromium against the real service and the GitHub simulato
 
   beforeAll(async () => {
     sim = await startGithubSimulator();
+    jiraSim = await startJiraServerSimulator();
     t = await startTestApp({
       workers: true,
       env: {
@@ -61,7 +68,11 @@ describe(`dashboard in Chromium against the real service and the GitHub simulato
     issueNumber = sim.control.createIssue(REPO, "TypeError in checkout");
 
     const org = await createOrganization(db, "acme");
+    orgId = org.id;
     await installIntegration(db, org.id, integrationId, { sync_forward_assignment: true, sync_reverse_assignment: true, sync_status_forward: true, sync_status_reverse: true });
+    // A Jira Server integration whose OAuth token the simulator will revoke (the needs_reauth case).
+    jira = await createJiraServerIntegration(t.app, jiraSim, { externalId: "jira-acme" });
+    await installIntegration(db, org.id, jira.id, {});
     const project = await createProject(db, org.id, "web");
     const team = await createTeam(db, org.id, "checkout");
     await addProjectTeam(db, project.id, team.id);
@@ -123,6 +134,7 @@ describe(`dashboard in Chromium against the real service and the GitHub simulato
     await browser?.close();
     await t?.close();
     await sim?.stop();
+    await jiraSim?.stop();
   });
 
   it("refuses a wrong password with the same message as an unknown email", async () => {
@@ -262,10 +274,53 @@ describe(`dashboard in Chromium against the real service and the GitHub simulato
     await expect.poll(async () => (await fetch(`${t.url}/api/0/organizations/acme/`, { headers: { authorization: `Bearer ${token}` } })).status).toBe(401);
   });
 
-  it("shows the integrations page and its shell message when the API is missing", async () => {
+  it("adds a GitHub integration through the install flow the page starts, and lists its health", async () => {
     await page.getByRole("link", { name: "Integrations" }).click();
     await page.getByRole("heading", { name: "Integrations", level: 1 }).waitFor();
-    await expect.poll(() => page.locator("main").textContent()).toMatch(/integrations API|acme|No integrations/);
+    // The page sends the browser through our setup URL to the app's install page at GitHub (the simulator has no
+    // HTML there); GitHub's part is done as GitHub does it: create the installation, send the browser back with its id.
+    await page.getByRole("button", { name: "Add GitHub" }).click();
+    await page.waitForURL((url) => url.href.startsWith(`${sim.url}/apps/`) && url.pathname.endsWith("/installations/new"));
+    const stateSeen = new URL(page.url()).searchParams.get("state") ?? "";
+    const installed = await sim.control.createInstallation({ account: "globex", notify: false });
+    const back = new URL(`${t.url}/extensions/github/setup/`);
+    back.search = new URLSearchParams({ installation_id: String(installed), setup_action: "install", state: stateSeen }).toString();
+    await page.goto(back.toString());
+    await page.getByText("GitHub connected").waitFor();
+    expect(stateSeen).not.toBe("");
+    expect(await page.textContent("body")).toContain("globex");
+    const row = await t.app.store.db.selectFrom("integrations").select("id").where("provider", "=", "github").where("external_id", "=", String(installed)).executeTakeFirst();
+    expect(row).toBeDefined();
+
+    await page.goto(`${t.url}/integrations`);
+    const card = page.getByRole("region", { name: "GitHub globex" });
+    await expect.poll(() => card.textContent()).toContain("Minted per use");
+    expect(await card.textContent()).toContain("github app");
+    const acme = page.getByRole("region", { name: "GitHub acme" });
+    expect(await acme.textContent()).toContain("processed"); // its last webhook, delivered by the simulator
+    expect(await acme.textContent()).toContain("the current secret");
+  });
+
+  it("saves an integration's sync settings from its card", async () => {
+    const acme = page.getByRole("region", { name: "GitHub acme" });
+    await acme.getByLabel("Copy comments to the ticket").check();
+    await acme.getByRole("button", { name: "Save sync settings" }).click();
+    await expect.poll(() => acme.getByRole("status").filter({ hasText: "Sync settings saved." }).count()).toBe(1);
+    const stored = await t.app.store.db.selectFrom("organization_integrations").select("config").where("organization_id", "=", orgId).where("integration_id", "=", integrationId).executeTakeFirstOrThrow();
+    expect(JSON.parse(stored.config)).toMatchObject({ sync_comments: true, sync_forward_assignment: true });
+  });
+
+  it("shows needs_reauth with a re-authorize action after Jira refuses the revoked token", async () => {
+    const card = page.getByRole("region", { name: "Jira Server Jira" });
+    await expect.poll(() => card.textContent()).toContain("Valid");
+    expect(await card.textContent()).not.toContain("needs_reauth");
+    jiraSim.control.revokeAccessToken(jira.credential.accessToken);
+    await card.getByRole("button", { name: "Check authorization" }).click();
+    await expect.poll(() => card.textContent(), { timeout: 10_000 }).toContain("needs_reauth");
+    expect(await card.getByRole("alert").first().textContent()).toContain("no longer accepts this integration's credential");
+    expect(await card.getByRole("button", { name: "Re-authorize" }).count()).toBe(1);
+    // The check's own verdict stays beside the card across the re-render it caused.
+    await expect.poll(() => card.getByRole("status").first().textContent()).toContain("revoked");
     await screenshot(page, "integrations");
   });
 
