@@ -3,6 +3,10 @@ import type { Browser, BrowserContext, Page } from "playwright-core";
 import type { GithubControl } from "../../simulators/github/control.js";
 import { startGithubSimulator } from "../../simulators/github/index.js";
 import type { JiraServerControl } from "../../simulators/jira-server/control.js";
+import { startOpsgenieSimulator, type OpsgenieControl } from "../../simulators/opsgenie/index.js";
+import { INVALID_KEY_MESSAGE } from "../../src/alerts/validate-opsgenie-action.js";
+import { createApiToken } from "../../src/store/api-tokens.js";
+import { apiClient } from "../helpers/api-client.js";
 import { startJiraServerSimulator } from "../../simulators/jira-server/index.js";
 import type { StartedSimulator } from "../../simulators/shared/types.js";
 import { findGroupAssignee } from "../../src/store/group-assignees.js";
@@ -28,6 +32,7 @@ async function until<T>(probe: () => Promise<T>, ok: (v: T) => boolean, ms = 10_
 describe(`dashboard in Chromium against the real service and the GitHub simulator (${storeMode})`, () => {
   let sim: StartedSimulator<GithubControl>;
   let jiraSim: StartedSimulator<JiraServerControl>;
+  let ogSim: StartedSimulator<OpsgenieControl>;
   let jira: Awaited<ReturnType<typeof createJiraServerIntegration>>;
   let orgId: number;
   let t: TestApp;
@@ -46,6 +51,7 @@ describe(`dashboard in Chromium against the real service and the GitHub simulato
   beforeAll(async () => {
     sim = await startGithubSimulator();
     jiraSim = await startJiraServerSimulator();
+    ogSim = await startOpsgenieSimulator({ port: 0 });
     t = await startTestApp({
       workers: true,
       env: {
@@ -53,6 +59,9 @@ describe(`dashboard in Chromium against the real service and the GitHub simulato
         GITHUB_APP_PRIVATE_KEY: sim.credentials.GITHUB_APP_PRIVATE_KEY as string,
         GITHUB_WEBHOOK_SECRET: sim.credentials.GITHUB_WEBHOOK_SECRET as string,
         GITHUB_API_URL: sim.url,
+        OPSGENIE_API_URL: ogSim.url,
+        OPSGENIE_EU_API_URL: `${ogSim.url}/eu`,
+        OPSGENIE_TIMEOUT_MS: "500",
       },
     });
     sim.control.setWebhookUrl(`${t.url}/extensions/github/webhook/`);
@@ -73,6 +82,18 @@ describe(`dashboard in Chromium against the real service and the GitHub simulato
     // A Jira Server integration whose OAuth token the simulator will revoke (the needs_reauth case).
     jira = await createJiraServerIntegration(t.app, jiraSim, { externalId: "jira-acme" });
     await installIntegration(db, org.id, jira.id, {});
+    // Opsgenie accounts, added through their API: one whose team is valid, one with another team, one whose key Opsgenie refuses.
+    const api = apiClient(t.url, (await createApiToken(db, org.id, "setup", new Date().toISOString())).token);
+    const usKey = ogSim.credentials.OPSGENIE_INTEGRATION_KEY as string;
+    for (const [name, team, teamId, key] of [
+      ["acme-og", "Backend", ogSim.credentials.OPSGENIE_TEAM_ID, usKey],
+      ["globex-og", "Ops", "ops-id", usKey],
+      ["badkey-og", "Backend", ogSim.credentials.OPSGENIE_TEAM_ID, "5b9c8f8e-2222-4000-8000-000000000000"],
+    ] as const) {
+      const account = await api("POST", "/api/0/organizations/acme/integrations/opsgenie/", { name, apiKey: ogSim.control.addAccountApiKey() });
+      expect(account.status).toBe(201);
+      expect((await api("PUT", `/api/0/organizations/acme/integrations/opsgenie/${account.body.id}/teams/`, { teamTable: [{ team, team_id: teamId, integration_key: key }] })).status).toBe(200);
+    }
     const project = await createProject(db, org.id, "web");
     const team = await createTeam(db, org.id, "checkout");
     await addProjectTeam(db, project.id, team.id);
@@ -135,6 +156,7 @@ describe(`dashboard in Chromium against the real service and the GitHub simulato
     await t?.close();
     await sim?.stop();
     await jiraSim?.stop();
+    await ogSim?.stop();
   });
 
   it("refuses a wrong password with the same message as an unknown email", async () => {
@@ -331,6 +353,37 @@ describe(`dashboard in Chromium against the real service and the GitHub simulato
     const text = await web.textContent();
     expect(text).toContain("A new issue is created");
     expect(text).toContain("Opsgenie answered 422: alias too long");
+  });
+
+  it("shows beside the team field why a rule was refused (another account's team, an invalid key, Opsgenie unreachable), then saves it", async () => {
+    const form = page.getByRole("form", { name: "New alert rule for web" });
+    const account = form.getByLabel("Opsgenie account");
+    const team = form.getByLabel("Team");
+    const save = form.getByRole("button", { name: "Save rule" });
+    await form.getByLabel("Rule name").fill("Page on new issues");
+
+    await account.selectOption({ label: "acme-og" });
+    await team.selectOption({ label: "Ops (globex-og)" });
+    await save.click();
+    await expect.poll(() => errorBeside(team)).toBe('The team "Ops" does not belong to the acme-og Opsgenie account.');
+    expect(await team.getAttribute("aria-invalid")).toBe("true");
+    expect(await errorBeside(account)).toBeNull();
+
+    await account.selectOption({ label: "badkey-og" });
+    await team.selectOption({ label: "Backend (badkey-og)" });
+    await save.click();
+    await expect.poll(() => errorBeside(team)).toBe(INVALID_KEY_MESSAGE);
+
+    await account.selectOption({ label: "acme-og" });
+    await team.selectOption({ label: "Backend (acme-og)" });
+    ogSim.server.faults.add({ count: 1, status: 500 });
+    await save.click();
+    await expect.poll(() => errorBeside(team)).toBe("Opsgenie could not be reached (HTTP 500); try again");
+
+    await save.click();
+    const web = page.getByRole("region", { name: "web" });
+    await expect.poll(() => web.textContent()).toContain("Send a notification to Opsgenie account acme-og and team Backend with P3 priority");
+    expect(await web.textContent()).toContain("Page on new issues");
   });
 
   it("is usable at 390 px wide: no sideways scrolling, issue actions reachable", async () => {

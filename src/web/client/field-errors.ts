@@ -39,6 +39,23 @@ export function checkedField(label: string, control: HTMLElement, hint?: string)
   };
 }
 
+/** A group of checkboxes (a fieldset with its legend) with one error place for the whole group. */
+export function checkedGroup(legend: string, ...controls: HTMLElement[]): CheckedField {
+  const id = `cg-${++counter}`;
+  const error = h("p", { class: "field-error", id: `${id}-error`, role: "alert", hidden: true });
+  const fieldset = h("fieldset", { class: "field checkbox-group", id }, h("legend", null, legend), controls, error);
+  return {
+    element: fieldset,
+    control: fieldset,
+    setError(message) {
+      replace(error, message ?? "");
+      error.hidden = !message;
+      if (message) fieldset.setAttribute("aria-describedby", error.id);
+      else fieldset.removeAttribute("aria-describedby");
+    },
+  };
+}
+
 /**
  * Puts each of an API answer's field errors beside its field. `fields` maps the API's keys (`externalIssue`,
  * `actions.0.team`) to fields; returns the messages no field claimed, for a general notice.

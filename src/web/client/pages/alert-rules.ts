@@ -4,6 +4,7 @@ import { errorNotice, infoNotice, loading } from "../notice.js";
 import type { PageContext } from "../router.js";
 import { currentOrg } from "../session.js";
 import type { Project } from "../types.js";
+import { alertRuleForm, type OpsgenieAccount } from "./alert-rule-form.js";
 
 interface Rule {
   id: string;
@@ -32,7 +33,8 @@ function ruleItem(r: Rule): HTMLElement {
 export async function alertRulesPage({ root }: PageContext): Promise<void> {
   const org = currentOrg();
   const body = h("div", null, loading("Loading projects…"));
-  replace(root, h("h1", null, "Alert rules"), body);
+  const formsNote = h("div");
+  replace(root, h("h1", null, "Alert rules"), formsNote, body);
   const load = async () => {
     let projects: Project[];
     try {
@@ -44,6 +46,13 @@ export async function alertRulesPage({ root }: PageContext): Promise<void> {
     if (projects.length === 0) {
       replace(body, infoNotice("No projects yet; alert rules belong to a project."));
       return;
+    }
+    let accounts: OpsgenieAccount[] | null;
+    try {
+      accounts = await get<OpsgenieAccount[]>(`/api/0/organizations/${seg(org)}/integrations/opsgenie/`);
+    } catch (error) {
+      accounts = null;
+      replace(formsNote, errorNotice(error, "load the Opsgenie accounts (needed to add a rule)"));
     }
     const sections = await Promise.all(
       projects.map(async (p) => {
@@ -59,7 +68,13 @@ export async function alertRulesPage({ root }: PageContext): Promise<void> {
               ? infoNotice("This server does not offer the alert rules API yet.")
               : errorNotice(error, `load the alert rules of ${p.name}`);
         }
-        return h("section", { class: "card", "aria-label": p.name }, h("h2", null, p.name), content);
+        const form =
+          accounts === null
+            ? null
+            : accounts.length === 0
+              ? infoNotice("Add an Opsgenie account (Opsgenie accounts API) to create a rule that pages a team.")
+              : alertRuleForm(org, p, accounts, load);
+        return h("section", { class: "card", "aria-label": p.name }, h("h2", null, p.name), content, form);
       }),
     );
     replace(body, sections);
