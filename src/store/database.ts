@@ -4,6 +4,7 @@ import SQLite from "better-sqlite3";
 import { Kysely, PostgresDialect, SqliteDialect, sql } from "kysely";
 import pg from "pg";
 import type { Database } from "./schema.js";
+import { reusePreparedStatements } from "./sqlite-statement-cache.js";
 
 export type StoreDialect = "sqlite" | "postgres";
 
@@ -57,7 +58,7 @@ function openSqlite(options: OpenStoreOptions): Store {
   database.pragma("synchronous = NORMAL");
   database.pragma("foreign_keys = ON");
   database.pragma("busy_timeout = 5000");
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: reusePreparedStatements(database) }) });
   return {
     db,
     dialect: "sqlite",

@@ -13,7 +13,7 @@ export function syncContext(app: App): InboundContext & StatusContext {
     cache: app.platform.cache,
     clock: app.clock,
     lock: app.platform.lock,
-    outbound: createOutboundAssigneeSync(app.store.db, app.platform.queue, OUTBOUND_BACKOFF_MS),
+    outbound: createOutboundAssigneeSync(app.store.db, app.platform.queue, OUTBOUND_BACKOFF_MS, app.clock),
     queue: app.platform.queue,
     outboundBackoffMs: OUTBOUND_BACKOFF_MS,
   };

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import type { Selectable } from "kysely";
+import { sql, type Selectable } from "kysely";
 import type { Store } from "../../store/database.js";
 import type { QueueJobsTable } from "../../store/schema.js";
 import { systemClock, type Clock } from "../clock.js";
@@ -158,20 +158,32 @@ export class StoreQueue implements JobQueue {
    */
   async claim(queue: string, claimToken: string): Promise<JobRow | undefined> {
     const now = this.clock.now();
+    // The first due job of each kind, each read in (queue, state, run_at) index order, then the earlier of
+    // the two. One OR over both kinds made the store sort every row of the queue, completed ones included.
+    const firstOf = (state: "waiting" | "active") =>
+      this.store.db
+        .selectFrom("queue_jobs")
+        .select(["id", "run_at"])
+        .where("queue", "=", queue)
+        .where("state", "=", state)
+        .where(state === "waiting" ? "run_at" : "locked_until", "<=", now)
+        .orderBy("run_at")
+        .orderBy("id")
+        // A literal limit: SQLite plans `LIMIT ?` in a subquery several times slower.
+        .limit(sql.lit(1))
+        .$if(this.store.dialect === "postgres", (select) => select.forUpdate().skipLocked());
     const due = this.store.db
-      .selectFrom("queue_jobs")
-      .select("id")
-      .where("queue", "=", queue)
-      .where((eb) =>
-        eb.or([
-          eb.and([eb("state", "=", "waiting"), eb("run_at", "<=", now)]),
-          eb.and([eb("state", "=", "active"), eb("locked_until", "<=", now)]),
-        ]),
+      .selectFrom((eb) =>
+        eb
+          .selectFrom(firstOf("waiting").as("w"))
+          .select(["w.id", "w.run_at"])
+          .unionAll(eb.selectFrom(firstOf("active").as("a")).select(["a.id", "a.run_at"]))
+          .as("due"),
       )
-      .orderBy("run_at")
-      .orderBy("id")
-      .limit(1)
-      .$if(this.store.dialect === "postgres", (select) => select.forUpdate().skipLocked());
+      .select("due.id")
+      .orderBy("due.run_at")
+      .orderBy("due.id")
+      .limit(sql.lit(1));
     return this.store.db
       .updateTable("queue_jobs")
       .set((eb) => ({

@@ -1,6 +1,8 @@
 import type { Kysely } from "kysely";
+import { isoNow, systemClock, type Clock } from "../../platform/clock.js";
 import type { JobQueue } from "../../platform/queue/queue.js";
 import type { Database } from "../../store/schema.js";
+import { recordSyncAttempt } from "../../store/sync-log.js";
 import type { AssignmentSource, OutboundAssigneeSync } from "../assignment/types.js";
 
 export const OUTBOUND_QUEUE = "sync-outbound";
@@ -28,6 +30,9 @@ export interface StatusOutboundJob {
 
 export type OutboundJob = AssigneeOutboundJob | StatusOutboundJob;
 
+/** Why a change is not sent to the integration it came from (loop prevention). */
+export const ECHO_REASON = "The change came from this integration; it is not sent back to it";
+
 /** External issues linked (type issue) to a group. */
 export async function linkedExternalIssueIds(db: Kysely<Database>, groupId: number): Promise<number[]> {
   const rows = await db
@@ -40,14 +45,55 @@ export async function linkedExternalIssueIds(db: Kysely<Database>, groupId: numb
   return rows.map((r) => r.linked_id);
 }
 
-/** §5.4 `sync_group_assignee_outbound`: one queued job per linked external issue. */
-export function createOutboundAssigneeSync(db: Kysely<Database>, queue: JobQueue, backoffMs: number): OutboundAssigneeSync {
+/** External issues linked (type issue) to a group, with the integration each belongs to. */
+async function linkedTickets(db: Kysely<Database>, groupId: number) {
+  return db
+    .selectFrom("group_links")
+    .innerJoin("external_issues", "external_issues.id", "group_links.linked_id")
+    .innerJoin("integrations", "integrations.id", "external_issues.integration_id")
+    .select([
+      "external_issues.id as id",
+      "external_issues.key as key",
+      "external_issues.organization_id as organizationId",
+      "integrations.id as integrationId",
+      "integrations.status as integrationStatus",
+    ])
+    .where("group_links.group_id", "=", groupId)
+    .where("group_links.linked_type", "=", "issue")
+    .orderBy("external_issues.id")
+    .execute();
+}
+
+/**
+ * §5.4 `sync_group_assignee_outbound`: one queued job per linked external issue, except the ticket of the
+ * integration the change came from: its `skipped_echo` outcome is logged here, as the job would have, instead
+ * of queueing a job whose only work is to log it (an inbound change linked to one ticket queues nothing).
+ */
+export function createOutboundAssigneeSync(db: Kysely<Database>, queue: JobQueue, backoffMs: number, clock: Clock = systemClock): OutboundAssigneeSync {
   return async ({ group, userId, assign, source }) => {
-    for (const externalIssueId of await linkedExternalIssueIds(db, group.id)) {
-      const job: AssigneeOutboundJob = { kind: "assignee", groupId: group.id, externalIssueId, userId, assign, source };
+    for (const ticket of await linkedTickets(db, group.id)) {
+      if (source && ticket.integrationId === source.integrationId) {
+        if (ticket.integrationStatus === "active") await logEcho(db, clock, group.id, ticket);
+        continue;
+      }
+      const job: AssigneeOutboundJob = { kind: "assignee", groupId: group.id, externalIssueId: ticket.id, userId, assign, source };
       await queue.enqueue(OUTBOUND_QUEUE, "sync_assignee_outbound", job, { maxAttempts: OUTBOUND_MAX_ATTEMPTS, backoffMs });
     }
   };
+}
+
+function logEcho(db: Kysely<Database>, clock: Clock, groupId: number, ticket: { key: string; organizationId: number; integrationId: number }) {
+  return recordSyncAttempt(db, {
+    organizationId: ticket.organizationId,
+    groupId,
+    integrationId: ticket.integrationId,
+    externalIssueKey: ticket.key,
+    direction: "outbound",
+    field: "assignee",
+    outcome: "skipped_echo",
+    reason: ECHO_REASON,
+    createdAt: isoNow(clock),
+  });
 }
 
 /** Queues the status change of a group for each of its linked tickets. */

@@ -7,7 +7,7 @@ import { rememberWrittenValue } from "../../store/sync-last-written.js";
 import { primaryEmail } from "../../store/user-email.js";
 import { configAllows } from "../inbound/where-should-sync.js";
 import { issueSyncProviderFor, type OutboundTicket } from "./issue-sync-provider.js";
-import type { OutboundJob } from "./outbound-queue.js";
+import { ECHO_REASON, type OutboundJob } from "./outbound-queue.js";
 
 export interface OutboundDeps {
   db: Kysely<Database>;
@@ -55,7 +55,7 @@ export async function runOutboundJob(deps: OutboundDeps, job: OutboundJob): Prom
 
   if (!isFeatureEnabled(row.features, "integrations-issue-sync")) return log("sync_disabled", "Issue sync is off for this organization");
   if (job.source?.integrationId === row.integrationId) {
-    return log("skipped_echo", "The change came from this integration; it is not sent back to it");
+    return log("skipped_echo", ECHO_REASON);
   }
   const orgIntegration = await db
     .selectFrom("organization_integrations")
