@@ -1,6 +1,7 @@
 // The processes of the sync-inbound benchmark, started as an operator would: `switchboard serve` (working
 // jobs itself on the embedded store, or `--worker off` beside `switchboard worker` processes when distributed).
 import { spawn, type ChildProcess } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -10,7 +11,23 @@ const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 export interface Cluster {
   url: string;
+  /** CPU seconds (user + system) the service's processes have used so far; NaN where /proc is missing. */
+  cpuSeconds(): number;
   close(): Promise<void>;
+}
+
+// Linux reports CPU times in clock ticks of 1/100 s (USER_HZ) on every platform Node supports.
+const TICKS_PER_SECOND = 100;
+
+function cpuSecondsOf(pid: number | undefined): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    // Fields after the command name (which may hold spaces) start at state; utime and stime are the 12th and 13th.
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
+  } catch {
+    return NaN;
+  }
 }
 
 function freePort(): Promise<number> {
@@ -68,6 +85,7 @@ export async function startCluster(env: NodeJS.ProcessEnv, workers: number, node
   if (dead.length) throw new Error(`a process exited early: ${output.join("").slice(-2000)}`);
   return {
     url,
+    cpuSeconds: () => children.reduce((sum, child) => sum + cpuSecondsOf(child.pid), 0),
     close: async () => {
       await Promise.all(children.map(stop));
       const warnings = output.join("").split("\n").filter((l) => /"level":(50|60)/.test(l));

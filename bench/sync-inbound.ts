@@ -43,7 +43,11 @@ interface ModeResult {
   throughput: ThroughputResult;
   paced: LatencyResult;
   ceiling: CeilingResult;
+  /** CPU the service's processes (not PostgreSQL or Redis) spent per change in the full-speed run. */
+  serviceCpuMsPerChange: number;
 }
+
+const round2 = (n: number) => Math.round(n * 100) / 100;
 
 interface ModeSetup {
   mode: ModeResult["mode"];
@@ -125,12 +129,19 @@ async function measure(setup: ModeSetup): Promise<ModeResult> {
   const client = webhookClient(cluster.url, CONNECTIONS);
   let throughput: ThroughputResult;
   let paced: LatencyResult;
+  let serviceCpuMsPerChange: number;
   try {
     await observer.start();
     const warmup = await fullSpeedRun(setup.store.db, observer, client, changes.take(WARMUP_CHANGES), CONNECTIONS);
     console.error(`${setup.mode} warm-up: ${JSON.stringify(warmup)}`);
+    const cpuBefore = cluster.cpuSeconds();
+    const benchCpuBefore = process.cpuUsage();
     throughput = await fullSpeedRun(setup.store.db, observer, client, changes.take(FULL_SPEED_CHANGES), CONNECTIONS);
-    console.error(`${setup.mode} full speed: ${JSON.stringify(throughput)}`);
+    const benchCpu = process.cpuUsage(benchCpuBefore);
+    // CPU per change does not depend on how busy the shared machine is, unlike changes/s.
+    serviceCpuMsPerChange = round2(((cluster.cpuSeconds() - cpuBefore) * 1000) / throughput.changes);
+    const driverCpuMsPerChange = round2((benchCpu.user + benchCpu.system) / 1000 / throughput.changes);
+    console.error(`${setup.mode} full speed: ${JSON.stringify({ ...throughput, serviceCpuMsPerChange, driverCpuMsPerChange })}`);
     paced = await pacedRun(setup.store.db, observer, client, changes.take(PACED_RATE * PACED_SECONDS), PACED_RATE);
     console.error(`${setup.mode} paced: ${JSON.stringify(paced)} (observer polls: ${observer.polls})`);
   } finally {
@@ -138,6 +149,7 @@ async function measure(setup: ModeSetup): Promise<ModeResult> {
     await client.close();
     await cluster.close();
   }
+  console.error(`${setup.mode} outcomes: ${JSON.stringify(await outcomes(setup.store))}`);
   // The ceiling runs alone on the same store once the service has stopped.
   const app = await setup.openApp();
   let ceiling: CeilingResult;
@@ -147,7 +159,20 @@ async function measure(setup: ModeSetup): Promise<ModeResult> {
   } finally {
     await app.close();
   }
-  return { mode: setup.mode, throughput, paced, ceiling };
+  return { mode: setup.mode, throughput, paced, ceiling, serviceCpuMsPerChange };
+}
+
+/** How the deliveries and inbound changes ended, to explain a change that left no activity row. */
+async function outcomes(store: Store) {
+  const db = store.db;
+  const deliveries = await db.selectFrom("webhook_deliveries").select(["state", (eb) => eb.fn.countAll<number | string>().as("n"), (eb) => eb.fn.sum<number | string>("attempts").as("attempts")]).groupBy("state").execute();
+  const errors = await db.selectFrom("webhook_delivery_attempts").select(["error", (eb) => eb.fn.countAll<number | string>().as("n")]).where("error", "is not", null).groupBy("error").execute();
+  const inbound = await db.selectFrom("sync_log").select(["outcome", (eb) => eb.fn.countAll<number | string>().as("n")]).where("direction", "=", "inbound").groupBy("outcome").execute();
+  return {
+    deliveries: Object.fromEntries(deliveries.map((d) => [d.state, { n: Number(d.n), attempts: Number(d.attempts) }])),
+    failedAttempts: errors.map((e) => ({ error: e.error, n: Number(e.n) })),
+    inbound: Object.fromEntries(inbound.map((i) => [i.outcome, Number(i.n)])),
+  };
 }
 
 async function reachable(databaseUrl: string, redisUrl: string): Promise<string | null> {
@@ -165,17 +190,21 @@ async function reachable(databaseUrl: string, redisUrl: string): Promise<string 
   }
 }
 
+// SYNC_BENCH_MODES=embedded (or postgres) measures one store only, when looking into one of them.
+const modes = (process.env.SYNC_BENCH_MODES ?? "embedded,postgres").split(",");
 const results: ModeResult[] = [];
-const embedded = await embeddedSetup();
-try {
-  results.push(await measure(embedded));
-} finally {
-  await embedded.cleanup();
+if (modes.includes("embedded")) {
+  const embedded = await embeddedSetup();
+  try {
+    results.push(await measure(embedded));
+  } finally {
+    await embedded.cleanup();
+  }
 }
 
 const databaseUrl = process.env.DATABASE_URL || DEFAULT_DATABASE_URL;
 const redisUrl = process.env.REDIS_URL || DEFAULT_REDIS_URL;
-const unreachable = await reachable(databaseUrl, redisUrl);
+const unreachable = modes.includes("postgres") ? await reachable(databaseUrl, redisUrl) : "not asked for";
 if (unreachable) {
   console.error(`PostgreSQL + Redis not measured (${unreachable}); set DATABASE_URL and REDIS_URL`);
 } else {
@@ -193,7 +222,7 @@ for (const r of results) {
   const p = r.paced;
   console.log(
     `${r.mode.padEnd(9)} ${String(t.changesPerSecond).padStart(6)} changes/s end to end (${t.committed}/${t.changes} committed, ${t.non2xx} non-2xx, acked ${t.acknowledgedPerSecond}/s)` +
-      `  ceiling ${r.ceiling.changesPerSecond} changes/s (${r.ceiling.loops} loops)` +
+      `  ${r.serviceCpuMsPerChange} ms service CPU/change  ceiling ${r.ceiling.changesPerSecond} changes/s (${r.ceiling.loops} loops)` +
       `  @${p.rate}/s ack->commit p50 ${p.ackToCommit.p50} ms p99 ${p.ackToCommit.p99} ms max ${p.ackToCommit.max} ms (${p.committed}/${p.changes} committed)`,
   );
 }
@@ -220,5 +249,6 @@ console.log(
     postgresCeiling: postgresResult?.ceiling.changesPerSecond ?? null,
     p99Ms: Object.fromEntries(results.map((r) => [r.mode, r.paced.ackToCommit.p99])),
     p50Ms: Object.fromEntries(results.map((r) => [r.mode, r.paced.ackToCommit.p50])),
+    serviceCpuMsPerChange: Object.fromEntries(results.map((r) => [r.mode, r.serviceCpuMsPerChange])),
   }),
 );
