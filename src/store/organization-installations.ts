@@ -9,7 +9,6 @@ export const DEFAULT_INSTALL_CONFIG = {
   sync_reverse_assignment: true,
   sync_status_forward: false,
   sync_status_reverse: false,
-  sync_comments: false,
 };
 
 /**

@@ -325,11 +325,11 @@ describe(`dashboard in Chromium against the real service and the GitHub simulato
 
   it("saves an integration's sync settings from its card", async () => {
     const acme = page.getByRole("region", { name: "GitHub acme" });
-    await acme.getByLabel("Copy comments to the ticket").check();
+    await acme.getByLabel("Resolve or reopen the issue when the ticket moves there").uncheck();
     await acme.getByRole("button", { name: "Save sync settings" }).click();
     await expect.poll(() => acme.getByRole("status").filter({ hasText: "Sync settings saved." }).count()).toBe(1);
     const stored = await t.app.store.db.selectFrom("organization_integrations").select("config").where("organization_id", "=", orgId).where("integration_id", "=", integrationId).executeTakeFirstOrThrow();
-    expect(JSON.parse(stored.config)).toMatchObject({ sync_comments: true, sync_forward_assignment: true });
+    expect(JSON.parse(stored.config)).toMatchObject({ sync_status_reverse: false, sync_forward_assignment: true });
   });
 
   it("shows needs_reauth with a re-authorize action after Jira refuses the revoked token", async () => {

@@ -129,7 +129,7 @@ describe(`Bitbucket client over the simulator, Atlassian Connect JWT (${storeMod
     const puts = apiRequests().filter((r) => r.method === "PUT").length;
     await sync.setTicketResolved(ticket(key), true);
     expect(apiRequests().filter((r) => r.method === "PUT").length).toBe(puts);
-    await sync.setTicketResolved(ticket(key, { unresolve_state: "open" }), false);
+    await sync.setTicketResolved(ticket(key, { unresolve_status: "open" }), false);
     expect(sim.control.issue(REPO, id).state).toBe("open");
   });
 

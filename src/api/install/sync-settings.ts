@@ -17,7 +17,6 @@ export const syncSettingsSchema = z
     sync_reverse_assignment: z.boolean().optional().describe("Assign the group when the external issue is assigned"),
     sync_status_forward: z.boolean().optional().describe("Move the external issue when the group is resolved / unresolved"),
     sync_status_reverse: z.boolean().optional().describe("Resolve / unresolve the group when the external issue moves"),
-    sync_comments: z.boolean().optional(),
     status_mapping: statusMapping.optional().describe("Per project name (or *): {on_resolve, on_unresolve} state names"),
     resolve_status: stateName.optional().describe("Default state on resolve when a project has no mapping"),
     unresolve_status: stateName.optional().describe("Default state on unresolve when a project has no mapping"),
@@ -28,7 +27,7 @@ export type SyncSettings = z.infer<typeof syncSettingsSchema>;
 
 /** The settings shown for an installation: the known keys, with the switches defaulting to off as Sentry's `config.get(key, False)`. */
 export function visibleSyncSettings(config: Record<string, unknown>): Record<string, unknown> {
-  const switches = ["sync_forward_assignment", "sync_reverse_assignment", "sync_status_forward", "sync_status_reverse", "sync_comments"];
+  const switches = ["sync_forward_assignment", "sync_reverse_assignment", "sync_status_forward", "sync_status_reverse"];
   const shown: Record<string, unknown> = {};
   for (const key of switches) shown[key] = config[key] === true;
   for (const key of ["status_mapping", "resolve_status", "unresolve_status"]) if (config[key] !== undefined) shown[key] = config[key];

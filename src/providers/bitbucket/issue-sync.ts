@@ -14,7 +14,7 @@ function configured(config: Record<string, unknown>, name: string, fallback: str
 /**
  * Bitbucket behind the sync port. Accounts never show an email, so a person is named by their external
  * user (`@nickname`, as the webhook names them back), found among the workspace's members and assigned
- * by account uuid. Resolve/unresolve set the state (`resolve_state`, default resolved; `unresolve_state`,
+ * by account uuid. Resolve/unresolve set the state (`resolve_status`, default resolved; `unresolve_status`,
  * default open).
  */
 export function bitbucketIssueSync(client: BitbucketClient): IssueSyncProvider {
@@ -37,7 +37,7 @@ export function bitbucketIssueSync(client: BitbucketClient): IssueSyncProvider {
       const { repo, id } = parseIssueKey(ticket.key);
       const issue = await getIssue(client, repo, id);
       if (RESOLVED_STATES.has(issue.state.toLowerCase()) === resolved) return;
-      const state = resolved ? configured(ticket.config, "resolve_state", "resolved") : configured(ticket.config, "unresolve_state", "open");
+      const state = resolved ? configured(ticket.config, "resolve_status", "resolved") : configured(ticket.config, "unresolve_status", "open");
       await updateIssue(client, repo, id, { state });
     },
   };

@@ -3,7 +3,8 @@ import type { JiraStatus, JiraTransition } from "./issues.js";
 /**
  * Which status a ticket moves to when its group is resolved or unresolved. The organization-integration
  * config may map it per Jira project (or `*` for all): `{"status_mapping": {"SWB": {"on_resolve": "Done",
- * "on_unresolve": "To Do"}}}` (names or ids); without a mapping, resolved means Jira's done category and
+ * "on_unresolve": "To Do"}}}` (names or ids), else the defaults `resolve_status` / `unresolve_status`;
+ * without either, resolved means Jira's done category and
  * unresolved its to-do category (then in-progress).
  */
 export interface StatusTarget {
@@ -20,6 +21,8 @@ export function statusTarget(config: Record<string, unknown>, projectKey: string
     const value = entry?.[resolved ? "on_resolve" : "on_unresolve"];
     if (typeof value === "string" && value.length > 0) return { mapped: value, resolved };
   }
+  const fallback = config[resolved ? "resolve_status" : "unresolve_status"];
+  if (typeof fallback === "string" && fallback.length > 0) return { mapped: fallback, resolved };
   return { resolved };
 }
 

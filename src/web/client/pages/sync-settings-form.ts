@@ -9,11 +9,10 @@ const SWITCHES = [
   ["sync_reverse_assignment", "Assign the issue when the ticket is assigned there"],
   ["sync_status_forward", "Move the ticket when the issue is resolved or reopened here"],
   ["sync_status_reverse", "Resolve or reopen the issue when the ticket moves there"],
-  ["sync_comments", "Copy comments to the ticket"],
 ] as const;
 
 /** States are only meaningful where the ticket has a workflow (Opsgenie has no tickets, GitHub open/closed only). */
-const HAS_STATES = new Set(["vsts", "jira_server"]);
+const HAS_STATES = new Set(["vsts", "jira_server", "bitbucket"]);
 
 /** The sync settings form of one integration; saving shows the API's field errors beside each field. */
 export function syncSettingsForm(org: string, integration: IntegrationHealth): HTMLElement {
