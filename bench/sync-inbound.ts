@@ -124,7 +124,8 @@ async function postgresSetup(databaseUrl: string, redisUrl: string): Promise<Mod
 async function measure(setup: ModeSetup): Promise<ModeResult> {
   const seeded = await seedSyncInbound(setup.store.db, GROUPS);
   const changes = new ChangeSequence(GROUPS, SECRET);
-  const cluster = await startCluster(setup.env, setup.workers);
+  // SYNC_BENCH_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the service's processes.
+  const cluster = await startCluster(setup.env, setup.workers, (process.env.SYNC_BENCH_NODE_ARGS ?? "").split(" ").filter(Boolean));
   const observer = new CommitObserver(setup.store.db, seeded.groups.map((g) => g.id));
   const client = webhookClient(cluster.url, CONNECTIONS);
   let throughput: ThroughputResult;
