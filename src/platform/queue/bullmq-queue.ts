@@ -3,7 +3,7 @@ import { Queue, Worker, type Job as BullJob } from "bullmq";
 import { Redis } from "ioredis";
 import type { PlatformLogger } from "../platform-logger.js";
 import { jobErrorMessage } from "./job-error-message.js";
-import type { DeadJob, EnqueueOptions, JobHandler, JobQueue, ProcessOptions, QueueCounts, QueueWorker } from "./queue.js";
+import type { DeadJob, EnqueueOptions, JobHandler, JobQueue, ManyJob, ProcessOptions, QueueCounts, QueueWorker } from "./queue.js";
 
 export interface BullmqQueueOptions {
   redisUrl: string;
@@ -45,6 +45,24 @@ export class BullmqQueue implements JobQueue {
     });
     if (job.id === undefined) throw new Error(`Job ${name} was not enqueued in ${queue}`);
     return job.id;
+  }
+
+  async enqueueMany(queue: string, name: string, jobs: ManyJob[], options: Omit<EnqueueOptions, "dedupeKey"> = {}): Promise<void> {
+    if (jobs.length === 0) return;
+    const maxAttempts = options.maxAttempts ?? 5;
+    if (!Number.isInteger(maxAttempts) || maxAttempts < 1) throw new Error(`maxAttempts must be a positive integer, got ${maxAttempts}`);
+    await this.queue(queue).addBulk(
+      jobs.map((job) => ({
+        name,
+        data: job.payload ?? null,
+        opts: {
+          attempts: maxAttempts,
+          backoff: { type: "exponential", delay: Math.max(0, options.backoffMs ?? 1000) },
+          delay: Math.max(0, options.delayMs ?? 0),
+          ...(job.dedupeKey === undefined ? {} : { jobId: dedupeJobId(job.dedupeKey) }),
+        },
+      })),
+    );
   }
 
   process(queue: string, handler: JobHandler, options: ProcessOptions = {}): QueueWorker {

@@ -10,6 +10,12 @@ export interface EnqueueOptions {
   dedupeKey?: string;
 }
 
+/** One job of an `enqueueMany` call. */
+export interface ManyJob {
+  payload: unknown;
+  dedupeKey?: string;
+}
+
 /** A job as its handler sees it. `attempt` starts at 1. */
 export interface Job<T = unknown> {
   id: string;
@@ -54,6 +60,8 @@ export interface QueueWorker {
  */
 export interface JobQueue {
   enqueue(queue: string, name: string, payload: unknown, options?: EnqueueOptions): Promise<string>;
+  /** Enqueues several jobs of one kind in one write (one statement / one Redis round trip); each is deduplicated by its own key. */
+  enqueueMany(queue: string, name: string, jobs: ManyJob[], options?: Omit<EnqueueOptions, "dedupeKey">): Promise<void>;
   process(queue: string, handler: JobHandler, options?: ProcessOptions): QueueWorker;
   counts(queue: string): Promise<QueueCounts>;
   deadLetters(queue: string): Promise<DeadJob[]>;

@@ -5,7 +5,7 @@ import type { QueueJobsTable } from "../../store/schema.js";
 import { systemClock, type Clock } from "../clock.js";
 import type { PlatformLogger } from "../platform-logger.js";
 import { jobErrorMessage } from "./job-error-message.js";
-import type { DeadJob, EnqueueOptions, Job, JobHandler, JobQueue, ProcessOptions, QueueCounts, QueueWorker } from "./queue.js";
+import type { DeadJob, EnqueueOptions, Job, JobHandler, JobQueue, ManyJob, ProcessOptions, QueueCounts, QueueWorker } from "./queue.js";
 
 type JobRow = Selectable<QueueJobsTable>;
 
@@ -75,6 +75,33 @@ export class StoreQueue implements JobQueue {
     if (id === undefined) throw new Error(`Job ${name} was not enqueued in ${queue}`);
     for (const worker of this.workers) if (worker.queue === queue) worker.wake();
     return String(id);
+  }
+
+  async enqueueMany(queue: string, name: string, jobs: ManyJob[], options: Omit<EnqueueOptions, "dedupeKey"> = {}): Promise<void> {
+    if (jobs.length === 0) return;
+    const now = this.clock.now();
+    const stamp = new Date(now).toISOString();
+    const maxAttempts = positiveInteger(options.maxAttempts ?? 5, "maxAttempts");
+    await this.store.db
+      .insertInto("queue_jobs")
+      .values(
+        jobs.map((job) => ({
+          queue,
+          name,
+          payload: JSON.stringify(job.payload ?? null),
+          state: "waiting",
+          attempts: 0,
+          max_attempts: maxAttempts,
+          backoff_ms: Math.max(0, options.backoffMs ?? 1000),
+          run_at: now + Math.max(0, options.delayMs ?? 0),
+          dedupe_key: job.dedupeKey ?? null,
+          created_at: stamp,
+          updated_at: stamp,
+        })),
+      )
+      .onConflict((conflict) => conflict.columns(["queue", "dedupe_key"]).doNothing())
+      .execute();
+    for (const worker of this.workers) if (worker.queue === queue) worker.wake();
   }
 
   process(queue: string, handler: JobHandler, options: ProcessOptions = {}): QueueWorker {

@@ -5,7 +5,7 @@ import { isoNow } from "../../platform/clock.js";
 import { recordDelivery } from "../../store/webhook-deliveries.js";
 import { WEBHOOK_BODY_LIMIT } from "../github/github-webhook-route.js";
 import { noteRejection } from "../note-rejection.js";
-import { enqueueDelivery } from "../webhook-queue.js";
+import { queueRecordedDelivery } from "../webhook-queue.js";
 
 const header = (request: FastifyRequest, name: string): string | undefined => {
   const value = request.headers[name];
@@ -92,7 +92,7 @@ export async function registerAzureWebhookRoute(server: FastifyInstance, app: Ap
           receivedAt: isoNow(app.clock),
           integrationId: integration.id,
         });
-        if (rowId !== undefined) await enqueueDelivery(app, rowId);
+        if (rowId !== undefined) await queueRecordedDelivery(app, rowId);
         return reply.status(200).send();
       },
     });

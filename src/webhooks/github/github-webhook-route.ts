@@ -4,7 +4,7 @@ import { isoNow } from "../../platform/clock.js";
 import { HANDLED_GITHUB_EVENTS } from "../../providers/github/webhook.js";
 import { recordDelivery } from "../../store/webhook-deliveries.js";
 import { noteRejection } from "../note-rejection.js";
-import { enqueueDelivery } from "../webhook-queue.js";
+import { queueRecordedDelivery } from "../webhook-queue.js";
 import { claimedInstallationId, installationIdOf, resolveGithubInstallation } from "./resolve-installation.js";
 import { verifyGithubSignature } from "./verify-github-signature.js";
 
@@ -71,7 +71,7 @@ export async function registerGithubWebhookRoute(server: FastifyInstance, app: A
           integrationId: await resolveGithubInstallation(app, installationIdOf(payload)),
         });
         // A redelivery is acknowledged and not processed again; the sweeper covers a crash before enqueue.
-        if (rowId !== undefined) await enqueueDelivery(app, rowId);
+        if (rowId !== undefined) await queueRecordedDelivery(app, rowId);
         return reply.status(204).send();
       },
     });

@@ -7,7 +7,7 @@ import { hasChangelog } from "../../providers/jira-server/webhook.js";
 import { recordDelivery } from "../../store/webhook-deliveries.js";
 import { WEBHOOK_BODY_LIMIT } from "../github/github-webhook-route.js";
 import { noteRejection } from "../note-rejection.js";
-import { enqueueDelivery } from "../webhook-queue.js";
+import { queueRecordedDelivery } from "../webhook-queue.js";
 
 function refuse(reply: FastifyReply, code: string, detail: string) {
   return reply.status(400).header("x-error-code", code).send({ detail, code });
@@ -101,7 +101,7 @@ export async function registerJiraServerWebhookRoute(server: FastifyInstance, ap
           receivedAt: isoNow(app.clock),
           integrationId: found.id,
         });
-        if (rowId !== undefined) await enqueueDelivery(app, rowId);
+        if (rowId !== undefined) await queueRecordedDelivery(app, rowId);
         return reply.status(200).send();
       },
     });
