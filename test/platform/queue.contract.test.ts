@@ -314,6 +314,24 @@ describe(`store queue on ${storeMode} (embedded only)`, () => {
     expect(seen).toEqual([{ id, queue: name, name: "orphan", payload: { x: 1 }, attempt: 2, maxAttempts: 3 }]);
   });
 
+  it("claims the job due first, a crashed worker's lapsed job included, whatever the completed jobs before it", async () => {
+    const name = freshName();
+    for (let i = 0; i < 3; i++) {
+      const done = await queue.enqueue(name, "done", {});
+      const row = await queue.claim(name, "t");
+      await queue.settle(row!, "t", null);
+      expect(String(row!.id)).toBe(done);
+    }
+    const later = await queue.enqueue(name, "later", {});
+    const orphan = await queue.enqueue(name, "orphan", {});
+    // The orphan was claimed earlier than `later` became due, by a worker whose lease has now lapsed.
+    await testStore.store.db.updateTable("queue_jobs").set({ state: "active", attempts: 1, locked_by: "gone", locked_until: Date.now() - 1, run_at: Date.now() - 60_000 }).where("id", "=", Number(orphan)).execute();
+    const first = await queue.claim(name, "t2");
+    const second = await queue.claim(name, "t2");
+    expect([String(first!.id), String(second!.id)]).toEqual([orphan, later]);
+    expect(await queue.claim(name, "t2")).toBeUndefined();
+  });
+
   it("dead-letters a job whose last attempt crashed, instead of running it past maxAttempts", async () => {
     const name = freshName();
     const id = await queue.enqueue(name, "orphan", {}, { maxAttempts: 2 });

@@ -97,6 +97,21 @@ describe(`outbound assignee sync (§5.4, D17; ${storeMode})`, () => {
     expect(aLog.find((l) => l.direction === "outbound")?.outcome).toBe("skipped_echo");
   });
 
+  it("logs the skipped echo of an inbound change at once and queues nothing when the group links only the source ticket", async () => {
+    const w = await world();
+    const db = t.store.db;
+    await createMember(db, w.org.id, { email: "only-source@example.com", teams: [w.team.id] });
+    const g = await createGroup(db, w.group.projectId);
+    await linkGroup(db, g, w.org.id, w.a.id, `A-only-${g.id}`);
+    const queued = async () => Object.values(await platform.queue.counts(OUTBOUND_QUEUE)).reduce((n, c) => n + c, 0);
+    const before = await queued();
+    await syncGroupAssigneeInbound(ctx, { integrationId: w.a.id, externalIssueKey: `A-only-${g.id}`, identity: { email: "only-source@example.com" }, ordering: null });
+    const log = await listSyncLog(db, g.id, w.a.id);
+    expect(log.find((l) => l.direction === "outbound")).toMatchObject({ outcome: "skipped_echo", field: "assignee" });
+    expect(log.find((l) => l.direction === "inbound")).toMatchObject({ outcome: "applied" });
+    expect(await queued()).toBe(before);
+  });
+
   it("unassigns the tickets on deassignment", async () => {
     const w = await world();
     const ana = await createMember(t.store.db, w.org.id, { teams: [w.team.id] });
