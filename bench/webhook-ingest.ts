@@ -145,10 +145,12 @@ let postgres: (Measured & { rssMb: number; rows: number; redis: boolean }) | nul
 const admin = new pg.Client({ connectionString: databaseUrl });
 try {
   await admin.connect();
-  const redis = await new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1 }).connect().then(
+  const probe = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1 });
+  const redis = await probe.connect().then(
     () => true,
     () => false,
   );
+  probe.disconnect();
   const result = await measure("switchboard-postgres", ["switchboard", SECRET, join(dir, "pg"), schema], { ...process.env, BENCH_DATABASE_URL: databaseUrl, BENCH_REDIS_URL: redis ? redisUrl : "" });
   const rows = Number((await admin.query(`select count(*) as n from "${schema}".webhook_deliveries`)).rows[0].n);
   postgres = { ...result, rows, redis };
