@@ -104,6 +104,17 @@ describe(`webhook delivery log API (issue 6; ${storeMode})`, () => {
     expect(((await otherApi("GET", `/api/0/organizations/${other.slug}/webhook-deliveries/?state=rejected`)).body as unknown[]).length).toBe(0);
   });
 
+  it("attributes an Azure DevOps request with a wrong Shared-Secret to its integration, naming the secret tried", async () => {
+    await createIntegration(t.app.store.db, acme.id, { provider: "vsts", externalId: "azure-collection-1", metadata: { subscription: { id: "s1", secret: t.app.vault.seal("azure-hook-secret") } } });
+    const body = JSON.stringify({ id: randomUUID(), eventType: "workitem.updated", resource: { workItemId: 1 }, resourceContainers: { collection: { id: "azure-collection-1" } } });
+    const response = await fetch(`${t.url}/extensions/vsts/issue-updated/`, { method: "POST", headers: { "content-type": "application/json", "shared-secret": "a-wrong-guess" }, body });
+    expect(response.status).toBe(401);
+    const rejected = await until(() => list("?state=rejected&provider=vsts"), (items) => items.length === 1);
+    expect(rejected[0]).toMatchObject({ provider: "vsts", state: "rejected", rejection: { reason: "webhook_secret_mismatch", secretTried: "subscription" } });
+    expect(JSON.stringify(rejected)).not.toContain("azure-hook-secret");
+    expect(JSON.stringify(rejected)).not.toContain("a-wrong-guess");
+  });
+
   it("gives the detail of a delivery: the headers that matter, the payload and each attempt", async () => {
     const [item] = await list("?state=processed&limit=1");
     const detail = await api("GET", `/api/0/organizations/${acme.slug}/webhook-deliveries/${String(item?.id)}/`);
