@@ -37,7 +37,10 @@ Options:
       webhookBaseUrl,
     });
     console.log(formatSimulatorTable(started));
-    console.log("\nServing until interrupted (Ctrl-C).");
+    // Switchboard refuses loopback targets by default (outbound policy); the simulators live there.
+    const host = typeof values.host === "string" ? values.host : "127.0.0.1";
+    console.log(`\nAlso give Switchboard SWITCHBOARD_ALLOW_PRIVATE_TARGETS=${host} and SWITCHBOARD_URL=${webhookBaseUrl}, so it may call the simulators and they reach it.`);
+    console.log("Serving until interrupted (Ctrl-C).");
     await waitForShutdownSignal();
     await Promise.all(started.map((s) => s.stop()));
     return 0;
