@@ -24,6 +24,13 @@ const freePort = () =>
     });
   });
 
+/** Empties this test's own Redis database (REDIS_DB), so no job of an earlier run meets the next one. */
+async function emptyRedisDatabase(url: string): Promise<void> {
+  const client = new Redis(url);
+  await client.flushdb();
+  await client.quit();
+}
+
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe(`a worker killed with SIGKILL mid-way loses nothing and repeats no effect (issue 6; ${storeMode})`, () => {
@@ -88,10 +95,7 @@ describe(`a worker killed with SIGKILL mid-way loses nothing and repeats no effe
       const url = new URL(redisUrl);
       url.pathname = `/${REDIS_DB}`;
       redis = url.toString();
-      const client = new Redis(redis);
-      const stale = await client.keys("bull:webhook-dispatch*");
-      if (stale.length) await client.del(...stale);
-      await client.quit();
+      await emptyRedisDatabase(redis);
     }
     env = {
       ...process.env,
@@ -107,6 +111,7 @@ describe(`a worker killed with SIGKILL mid-way loses nothing and repeats no effe
   afterAll(async () => {
     await Promise.all(children.map((c) => stop(c, "SIGKILL")));
     await ts?.destroy();
+    if (env?.REDIS_URL) await emptyRedisDatabase(env.REDIS_URL);
   });
 
   it("records 1,000 signed deliveries, survives kill -9 of the first worker, and applies each delivery's effect exactly once", async () => {
