@@ -8,6 +8,7 @@ import { createProject } from "../helpers/fixtures.js";
 import { apiClient, organizationWithToken } from "../helpers/api-client.js";
 import { startTestApp, type TestApp } from "../helpers/test-app.js";
 import { envelopeOf, exceptionEvent, newEventId } from "../intake/intake-fixture.js";
+import { until } from "../helpers/until.js";
 
 let t: TestApp;
 let sim: StartedSimulator<OpsgenieControl>;
@@ -55,15 +56,6 @@ async function projectWithRules(rules: Array<{ conditions: string[]; account: { 
 
 const alertPosts = (alias: string, prefix = "") => sim.server.requests.filter((r) => r.method === "POST" && r.path === `${prefix}/v2/alerts` && JSON.parse(r.body).alias === alias);
 
-async function until<T>(probe: () => T | Promise<T>, ok: (value: T) => boolean, timeoutMs = 15_000): Promise<T> {
-  const start = Date.now();
-  for (;;) {
-    const value = await probe();
-    if (ok(value)) return value;
-    if (Date.now() - start > timeoutMs) throw new Error(`condition not met in ${timeoutMs} ms; last value ${JSON.stringify(value)}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 const settle = () => new Promise((r) => setTimeout(r, 400));
 const usKey = () => sim.credentials.OPSGENIE_INTEGRATION_KEY as string;
 

@@ -15,19 +15,11 @@ import { addProjectTeam, createGroup, createMember, createOrganization, createPr
 import { startTestApp, type TestApp } from "../helpers/test-app.js";
 import { storeMode } from "../helpers/test-store.js";
 import { errorBeside, givePassword, launchChromium, logIn, screenshot } from "./dashboard-helpers.js";
+import { until } from "../helpers/until.js";
 
 const REPO = "acme/web";
 const PASSWORD = "correct horse battery";
 
-async function until<T>(probe: () => Promise<T>, ok: (v: T) => boolean, ms = 10_000): Promise<T> {
-  const end = Date.now() + ms;
-  let value = await probe();
-  while (!ok(value) && Date.now() < end) {
-    await new Promise((r) => setTimeout(r, 100));
-    value = await probe();
-  }
-  return value;
-}
 
 describe(`dashboard in Chromium against the real service and the GitHub simulator (${storeMode})`, () => {
   let sim: StartedSimulator<GithubControl>;

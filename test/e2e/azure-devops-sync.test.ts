@@ -11,19 +11,11 @@ import { addProjectTeam, createGroup, createMember, createOrganization, createPr
 import { startTestApp, type TestApp } from "../helpers/test-app.js";
 import { storeMode } from "../helpers/test-store.js";
 import { azureEnv, seedIdentity } from "../providers/azure-devops/azure-harness.js";
+import { until } from "../helpers/until.js";
 
 const ORG = "fabrikam";
 const PROJECT = "Fabrikam-Fiber";
 
-async function until<T>(probe: () => Promise<T>, ok: (v: T) => boolean, ms = 10_000): Promise<T> {
-  const end = Date.now() + ms;
-  let value = await probe();
-  while (!ok(value) && Date.now() < end) {
-    await new Promise((r) => setTimeout(r, 50));
-    value = await probe();
-  }
-  return value;
-}
 
 describe(`Azure DevOps two-way sync end to end over the simulator (${storeMode})`, () => {
   let sim: StartedSimulator<AzureDevopsControl>;

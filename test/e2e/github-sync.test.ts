@@ -8,18 +8,10 @@ import { listSyncLog } from "../../src/store/sync-log.js";
 import { addProjectTeam, createGroup, createMember, createOrganization, createProject, createTeam, installIntegration, linkGroup } from "../helpers/fixtures.js";
 import { startTestApp, type TestApp } from "../helpers/test-app.js";
 import { storeMode } from "../helpers/test-store.js";
+import { until } from "../helpers/until.js";
 
 const REPO = "acme/web";
 
-async function until<T>(probe: () => Promise<T>, ok: (v: T) => boolean, ms = 10_000): Promise<T> {
-  const end = Date.now() + ms;
-  let value = await probe();
-  while (!ok(value) && Date.now() < end) {
-    await new Promise((r) => setTimeout(r, 50));
-    value = await probe();
-  }
-  return value;
-}
 
 describe(`GitHub two-way sync end to end over the simulator (${storeMode})`, () => {
   let sim: StartedSimulator<GithubControl>;

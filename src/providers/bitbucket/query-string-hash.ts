@@ -1,39 +1,19 @@
-import { createHash } from "node:crypto";
+import { queryStringHash as qshOfUrl, canonicalRequest as canonicalOfUrl } from "../../auth/schemes/atlassian-qsh.js";
 
-/** RFC 3986 percent-encoding as Atlassian applies it (provider-contracts §4.5): `encodeURIComponent` plus `!'()*`. */
-function encodeRfc3986(value: string): string {
-  return encodeURIComponent(value).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+/** A URL carrying `path` and `query`, for the Atlassian canonicalisation (the origin plays no part in it). */
+function urlOf(path: string, query: URLSearchParams): URL {
+  const url = new URL("http://canonical.invalid");
+  url.pathname = path;
+  url.search = query.toString();
+  return url;
 }
 
-function canonicalUri(path: string, contextPath: string): string {
-  let uri = path;
-  const prefix = contextPath.replace(/\/+$/, "");
-  if (prefix && uri.startsWith(prefix)) uri = uri.slice(prefix.length);
-  if (!uri) return "/";
-  uri = uri.replace(/&/g, "%26");
-  if (!uri.startsWith("/")) uri = `/${uri}`;
-  if (uri.length > 1 && uri.endsWith("/")) uri = uri.slice(0, -1);
-  return uri;
-}
-
-function canonicalQuery(params: URLSearchParams): string {
-  const byKey = new Map<string, string[]>();
-  for (const [key, value] of params) {
-    if (key === "jwt") continue;
-    byKey.set(key, [...(byKey.get(key) ?? []), value]);
-  }
-  return [...byKey.keys()]
-    .sort()
-    .map((key) => `${encodeRfc3986(key)}=${(byKey.get(key) ?? []).sort().map(encodeRfc3986).join(",")}`)
-    .join("&");
-}
-
-/** `METHOD&canonical-uri&canonical-query` (§4.5): context path stripped, `jwt` dropped, repeated values joined. */
+/** `METHOD&canonical-uri&canonical-query` (§4.5) of a received request: the same rules our own JWTs are signed with. */
 export function canonicalRequest(method: string, path: string, query: URLSearchParams, contextPath = ""): string {
-  return `${method.toUpperCase()}&${canonicalUri(path, contextPath)}&${canonicalQuery(query)}`;
+  return canonicalOfUrl(method, urlOf(path, query), contextPath);
 }
 
-/** The Atlassian Connect `qsh` claim: lowercase hex SHA-256 of the canonical request (§4.5). */
+/** The `qsh` a received Connect JWT must carry for this request (§4.5). */
 export function queryStringHash(method: string, path: string, query: URLSearchParams, contextPath = ""): string {
-  return createHash("sha256").update(canonicalRequest(method, path, query, contextPath), "utf8").digest("hex");
+  return qshOfUrl(method, urlOf(path, query), contextPath);
 }
