@@ -65,6 +65,8 @@ export interface GithubSettings {
   webhookSecret: string | undefined;
   /** A previous secret still accepted while a rotation is under way. */
   previousWebhookSecret: string | undefined;
+  /** Epoch ms after which the previous secret is refused (the end of the rotation window); undefined: until it is removed. */
+  previousWebhookSecretUntil: number | undefined;
   /** Require `X-Hub-Signature-256` (refuse SHA-1-only deliveries). */
   requireSha256: boolean;
   apiUrl: string;
@@ -89,6 +91,11 @@ const schema = z.object({
     privateKey: z.string().optional(),
     webhookSecret: z.string().optional(),
     previousWebhookSecret: z.string().optional(),
+    previousWebhookSecretUntil: z
+      .string()
+      .refine((v) => Number.isFinite(Date.parse(v)), "GITHUB_WEBHOOK_PREVIOUS_SECRET_UNTIL must be an ISO-8601 instant")
+      .transform((v) => Date.parse(v))
+      .optional(),
     requireSha256: z.boolean(),
     apiUrl: z.string().url(),
   }),
@@ -138,6 +145,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, flags: ConfigFl
       privateKey: emptyToUndefined(env.GITHUB_APP_PRIVATE_KEY)?.replace(/\\n/g, "\n"),
       webhookSecret: emptyToUndefined(env.GITHUB_WEBHOOK_SECRET),
       previousWebhookSecret: emptyToUndefined(env.GITHUB_WEBHOOK_PREVIOUS_SECRET),
+      previousWebhookSecretUntil: emptyToUndefined(env.GITHUB_WEBHOOK_PREVIOUS_SECRET_UNTIL),
       requireSha256: env.GITHUB_REQUIRE_SHA256 === "true",
       apiUrl: stripSlash(emptyToUndefined(env.GITHUB_API_URL) ?? "https://api.github.com"),
     },

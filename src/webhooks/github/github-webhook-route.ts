@@ -43,7 +43,7 @@ export async function registerGithubWebhookRoute(server: FastifyInstance, app: A
         const verdict = verifyGithubSignature(
           body,
           { sha256: header(request, "x-hub-signature-256"), sha1: header(request, "x-hub-signature") },
-          { current: secret, previous: app.config.github.previousWebhookSecret },
+          { current: secret, previous: previousSecretInWindow(app) },
           app.config.github.requireSha256,
         );
         if (!verdict.ok) {
@@ -76,4 +76,11 @@ export async function registerGithubWebhookRoute(server: FastifyInstance, app: A
       },
     });
   });
+}
+
+/** The previous webhook secret while its rotation window lasts (`GITHUB_WEBHOOK_PREVIOUS_SECRET_UNTIL`), else nothing. */
+function previousSecretInWindow(app: App): string | undefined {
+  const { previousWebhookSecret, previousWebhookSecretUntil } = app.config.github;
+  if (previousWebhookSecretUntil !== undefined && app.clock.now() > previousWebhookSecretUntil) return undefined;
+  return previousWebhookSecret;
 }
