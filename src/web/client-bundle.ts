@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import { readFile } from "node:fs/promises";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
 
@@ -9,7 +10,13 @@ export interface Asset {
   etag: string;
 }
 
-const CLIENT_DIR = fileURLToPath(new URL("./client/", import.meta.url));
+/**
+ * The client sources. `bin/switchboard.js` runs the service as one bundle kept outside src/, so it names the
+ * source root; run from source (tests, tsx), the folder next to this file is the one.
+ */
+const CLIENT_DIR = process.env.SWITCHBOARD_SOURCE_ROOT
+  ? join(process.env.SWITCHBOARD_SOURCE_ROOT, "src", "web", "client", "/")
+  : fileURLToPath(new URL("./client/", import.meta.url));
 
 const asset = (body: string): Asset => ({ body, etag: `"${createHash("sha256").update(body).digest("base64url").slice(0, 22)}"` });
 
