@@ -30,29 +30,47 @@ function fingerprint() {
 
 const cacheDir = join(root, "node_modules", ".cache", "switchboard");
 const bundle = join(cacheDir, `cli-${fingerprint()}.mjs`);
-if (!existsSync(bundle)) {
-  mkdirSync(cacheDir, { recursive: true });
+const name = bundle.slice(cacheDir.length + 1);
+
+/** Builds the bundle for these sources unless it exists; false when it cannot be written here (read-only install). */
+async function ensureBundle() {
+  if (existsSync(bundle)) return true;
   // Several processes may start at once: each builds in its own folder, under the final file name (the
   // bundle names its source map), then renames both into place; a rename is atomic.
-  const name = bundle.slice(cacheDir.length + 1);
   const scratch = join(cacheDir, `build-${process.pid}-${randomBytes(4).toString("hex")}`);
-  await build({
-    entryPoints: [join(root, "src", "cli.ts")],
-    bundle: true,
-    platform: "node",
-    format: "esm",
-    target: "node20",
-    packages: "external",
-    sourcemap: "linked",
-    outfile: join(scratch, name),
-    logLevel: "error",
-  });
-  renameSync(join(scratch, `${name}.map`), `${bundle}.map`);
-  renameSync(join(scratch, name), bundle);
-  rmSync(scratch, { recursive: true, force: true });
+  try {
+    mkdirSync(scratch, { recursive: true });
+    await build({
+      entryPoints: [join(root, "src", "cli.ts")],
+      bundle: true,
+      platform: "node",
+      format: "esm",
+      target: "node20",
+      packages: "external",
+      sourcemap: "linked",
+      outfile: join(scratch, name),
+      logLevel: "error",
+    });
+    renameSync(join(scratch, `${name}.map`), `${bundle}.map`);
+    renameSync(join(scratch, name), bundle);
+  } catch (error) {
+    if (error?.code === "EACCES" || error?.code === "EROFS" || error?.code === "EPERM") return false;
+    throw error;
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
   for (const old of readdirSync(cacheDir)) {
     if (old.startsWith("cli-") && !old.startsWith(name)) rmSync(join(cacheDir, old), { force: true });
   }
+  return true;
 }
-process.setSourceMapsEnabled(true);
-await import(pathToFileURL(bundle).href);
+
+if (await ensureBundle()) {
+  process.setSourceMapsEnabled(true);
+  await import(pathToFileURL(bundle).href);
+} else {
+  // Nowhere to keep a bundle: transform the sources as they load instead.
+  const { register } = await import("tsx/esm/api");
+  register();
+  await import("../src/cli.ts");
+}
