@@ -18,6 +18,8 @@ export interface GroupView {
 
 /** One group of an organization, or undefined (other organizations' groups are invisible). */
 export async function findGroupInOrganization(db: Kysely<Database>, organizationId: number, groupId: number): Promise<GroupView | undefined> {
+  // Past 2^53 the id is no group of ours (and past 2^63 PostgreSQL would refuse the parameter: a 500).
+  if (!Number.isSafeInteger(groupId)) return undefined;
   const row = await db
     .selectFrom("groups")
     .innerJoin("projects", "projects.id", "groups.project_id")

@@ -50,12 +50,15 @@ async function loadTarget(app: App, org: AuthenticatedOrganization, raw: unknown
   const parsed = params.safeParse(raw);
   if (!parsed.success) throw new AppError("not_found", "issue_not_found", "The requested resource does not exist");
   const group = await loadGroup(app, org, parsed.data.id);
+  const integrationId = Number(parsed.data.integrationId);
+  // Past 2^53 the id is no integration of ours (and past 2^63 PostgreSQL would refuse the parameter).
+  if (!Number.isSafeInteger(integrationId)) throw new AppError("not_found", "integration_not_found", "Integration not found");
   const row = await app.store.db
     .selectFrom("organization_integrations")
     .innerJoin("integrations", "integrations.id", "organization_integrations.integration_id")
     .select(["integrations.id as id", "integrations.provider as provider", "integrations.name as name", "organization_integrations.config as config"])
     .where("organization_integrations.organization_id", "=", org.id)
-    .where("integrations.id", "=", Number(parsed.data.integrationId))
+    .where("integrations.id", "=", integrationId)
     .where("organization_integrations.status", "=", "active")
     .where("integrations.status", "=", "active")
     .executeTakeFirst();
