@@ -35,8 +35,7 @@ export async function reassignGroupAssignee(db: Db, groupId: number, type: "user
   return Number(result.numUpdatedRows ?? 0);
 }
 
-/** Deletes the group's assignee; returns rows deleted. */
-export async function deleteGroupAssignee(db: Db, groupId: number): Promise<number> {
-  const result = await db.deleteFrom("group_assignees").where("group_id", "=", groupId).executeTakeFirst();
-  return Number(result.numDeletedRows ?? 0);
+/** Deletes the group's assignee and returns the row it deleted, if any (one statement instead of a read and a delete). */
+export async function takeGroupAssignee(db: Db, groupId: number): Promise<AssigneeRow | undefined> {
+  return db.deleteFrom("group_assignees").where("group_id", "=", groupId).returningAll().executeTakeFirst();
 }

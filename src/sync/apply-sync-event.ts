@@ -1,10 +1,13 @@
 import type { SyncEvent } from "../domain/neutral-events.js";
-import { syncGroupAssigneeInbound, type InboundContext, type InboundIdentity } from "./inbound/sync-group-assignee-inbound.js";
+import { syncGroupAssigneeInbound, type ActiveIntegration, type InboundContext, type InboundIdentity } from "./inbound/sync-group-assignee-inbound.js";
 import { syncStatusInbound } from "./inbound/sync-status-inbound.js";
 import type { StatusContext } from "./status/set-group-status.js";
 
-/** Applies a provider-neutral ticket change to the linked groups; returns the ids of groups it changed. */
-export async function applySyncEvent(ctx: InboundContext & StatusContext, event: SyncEvent): Promise<number[]> {
+/**
+ * Applies a provider-neutral ticket change to the linked groups; returns the ids of groups it changed.
+ * `integration`: the event's integration, when the caller has just read it as active.
+ */
+export async function applySyncEvent(ctx: InboundContext & StatusContext, event: SyncEvent, integration?: ActiveIntegration): Promise<number[]> {
   if (event.type === "status_changed") {
     return syncStatusInbound(ctx, event);
   }
@@ -20,6 +23,6 @@ export async function applySyncEvent(ctx: InboundContext & StatusContext, event:
     externalIssueKey: event.externalIssueKey,
     identity,
     ordering: event.ordering,
-  });
+  }, integration);
   return [...result.assigned, ...result.unassigned].map((g) => g.id);
 }

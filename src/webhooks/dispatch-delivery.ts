@@ -42,7 +42,7 @@ async function dispatchGithub(app: App, event: string, payload: Record<string, u
   if (!installationId) return;
   const integration = await app.store.db
     .selectFrom("integrations")
-    .select("id")
+    .select(["id", "provider", "name"])
     .where("provider", "=", "github")
     .where("external_id", "=", installationId)
     .where("status", "=", "active")
@@ -50,7 +50,7 @@ async function dispatchGithub(app: App, event: string, payload: Record<string, u
   // No integration for this installation: nothing of ours is linked to it (§3.3: log and return).
   if (!integration) return;
   const ctx = syncContext(app);
-  for (const change of parseIssuesEvent(payload, integration.id)) await applySyncEvent(ctx, change);
+  for (const change of parseIssuesEvent(payload, integration.id)) await applySyncEvent(ctx, change, integration);
 }
 
 /** Applies the neutral events a provider parser finds in a delivery recorded for one integration. */

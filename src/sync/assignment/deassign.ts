@@ -1,6 +1,6 @@
 import { isFeatureEnabled } from "../../domain/features.js";
 import { isoNow } from "../../platform/clock.js";
-import { deleteGroupAssignee, findGroupAssignee } from "../../store/group-assignees.js";
+import { takeGroupAssignee } from "../../store/group-assignees.js";
 import { recordGroupChange } from "../record-group-change.js";
 import { invalidateAssigneeExistsCache, invalidateIssueOwnersDebounceCache } from "./owner-caches.js";
 import { removeOldAssignees } from "./remove-old-assignees.js";
@@ -18,9 +18,8 @@ export async function deassign(
 ): Promise<boolean> {
   const now = isoNow(ctx.clock);
   const outcome = await ctx.db.transaction().execute(async (tx) => {
-    const previous = await findGroupAssignee(tx, group.id);
-    const deleted = await deleteGroupAssignee(tx, group.id);
-    if (!previous || deleted === 0) return { affected: false, issueSync: false };
+    const previous = await takeGroupAssignee(tx, group.id);
+    if (!previous) return { affected: false, issueSync: false };
     await recordGroupChange(tx, group, { activity: "unassigned", history: "unassigned", actingUserId: options.actingUserId ?? null, data: options.extra ?? {}, now });
     await removeOldAssignees(tx, group, previous, null);
     const org = await tx.selectFrom("organizations").select("features").where("id", "=", group.organizationId).executeTakeFirst();

@@ -12,7 +12,7 @@ import { deassign } from "../assignment/deassign.js";
 import type { AssignmentContext, AssignmentSource, GroupRef } from "../assignment/types.js";
 import { chooseAssignee } from "./choose-assignee.js";
 import { freshLinkedGroups } from "./fresh-linked-groups.js";
-import { whereShouldSync } from "./where-should-sync.js";
+import { inboundOrganizations } from "./where-should-sync.js";
 
 /** Who the ticket is now assigned to, as the provider told us. */
 export type InboundIdentity =
@@ -40,20 +40,31 @@ export interface InboundResult {
   unassigned: GroupRef[];
 }
 
+/** An integration row read with `status = 'active'`. */
+export interface ActiveIntegration {
+  id: number;
+  provider: string;
+  name: string;
+}
+
 const LOCK_TTL_MS = 30_000;
 
 /**
  * §5.2 `sync_group_assignee_inbound` (and §5.3 by external actor) with D9 and D10: the linked groups of
  * organizations that sync inbound follow the ticket's assignee; every group's outcome is logged.
  */
-export async function syncGroupAssigneeInbound(ctx: InboundContext, change: InboundAssigneeChange): Promise<InboundResult> {
+export async function syncGroupAssigneeInbound(ctx: InboundContext, change: InboundAssigneeChange, known?: ActiveIntegration): Promise<InboundResult> {
   const result: InboundResult = { assigned: [], unassigned: [] };
-  const integration = await ctx.db
-    .selectFrom("integrations")
-    .select(["id", "provider", "name"])
-    .where("id", "=", change.integrationId)
-    .where("status", "=", "active")
-    .executeTakeFirst();
+  // A caller that has just read the active integration (the webhook dispatcher) passes it instead of a re-read.
+  const integration =
+    known?.id === change.integrationId
+      ? known
+      : await ctx.db
+          .selectFrom("integrations")
+          .select(["id", "provider", "name"])
+          .where("id", "=", change.integrationId)
+          .where("status", "=", "active")
+          .executeTakeFirst();
   if (!integration) return result;
   const source: AssignmentSource = { integrationId: integration.id, sourceName: integration.provider };
 
@@ -61,14 +72,8 @@ export async function syncGroupAssigneeInbound(ctx: InboundContext, change: Inbo
   const lease = await ctx.lock.acquire(`sync:assignee:${integration.id}:${change.externalIssueKey}`, { ttlMs: LOCK_TTL_MS, waitMs: 15_000 });
   if (!lease) throw new AppError("unavailable", "sync_lock_busy", "Another change of this ticket is being applied; retry shortly");
   try {
-    const installedOrgs = await ctx.db
-      .selectFrom("organization_integrations")
-      .select("organization_id")
-      .where("integration_id", "=", integration.id)
-      .where("status", "=", "active")
-      .execute();
-    const enabled = new Set(await whereShouldSync(ctx.db, integration.id, "inbound_assignee"));
-    const groups = await findLinkedGroups(ctx.db, integration.id, change.externalIssueKey, installedOrgs.map((o) => o.organization_id));
+    const { installed, enabled } = await inboundOrganizations(ctx.db, integration.id, "inbound_assignee");
+    const groups = await findLinkedGroups(ctx.db, integration.id, change.externalIssueKey, installed);
     const now = isoNow(ctx.clock);
     const log = (group: LinkedGroup, outcome: SyncOutcome, reason: string, detail?: Record<string, unknown>) =>
       recordSyncAttempt(ctx.db, {

@@ -6,7 +6,7 @@ import { lastWrittenValue } from "../../store/sync-last-written.js";
 import { setGroupStatus, type StatusContext } from "../status/set-group-status.js";
 import type { InboundContext } from "./sync-group-assignee-inbound.js";
 import { freshLinkedGroups } from "./fresh-linked-groups.js";
-import { whereShouldSync } from "./where-should-sync.js";
+import { inboundOrganizations } from "./where-should-sync.js";
 
 export interface InboundStatusChange {
   integrationId: number;
@@ -31,14 +31,8 @@ export async function syncStatusInbound(ctx: InboundContext & StatusContext, cha
   const lease = await ctx.lock.acquire(`sync:status:${integration.id}:${change.externalIssueKey}`, { ttlMs: 30_000, waitMs: 15_000 });
   if (!lease) throw new AppError("unavailable", "sync_lock_busy", "Another change of this ticket is being applied; retry shortly");
   try {
-    const installed = await ctx.db
-      .selectFrom("organization_integrations")
-      .select("organization_id")
-      .where("integration_id", "=", integration.id)
-      .where("status", "=", "active")
-      .execute();
-    const enabled = new Set(await whereShouldSync(ctx.db, integration.id, "inbound_status"));
-    const groups = await findLinkedGroups(ctx.db, integration.id, change.externalIssueKey, installed.map((o) => o.organization_id));
+    const { installed, enabled } = await inboundOrganizations(ctx.db, integration.id, "inbound_status");
+    const groups = await findLinkedGroups(ctx.db, integration.id, change.externalIssueKey, installed);
     const now = isoNow(ctx.clock);
     const target = change.resolved ? "resolved" : "unresolved";
     const log = (group: LinkedGroup, outcome: SyncOutcome, reason: string) =>

@@ -33,6 +33,29 @@ export async function whereShouldSync(
   attribute: SyncAttribute,
   organizationId?: number,
 ): Promise<number[]> {
+  const rows = await installedOrganizations(db, integrationId, organizationId);
+  return rows.filter((r) => syncsAttribute(r, attribute)).map((r) => r.id);
+}
+
+/**
+ * The organizations that installed the integration (active) and, among them, those where_should_sync names
+ * for `attribute`: one read instead of two for inbound changes, which need both.
+ */
+export async function inboundOrganizations(
+  db: Kysely<Database>,
+  integrationId: number,
+  attribute: SyncAttribute,
+): Promise<{ installed: number[]; enabled: Set<number> }> {
+  const rows = await installedOrganizations(db, integrationId);
+  return { installed: rows.map((r) => r.id), enabled: new Set(rows.filter((r) => syncsAttribute(r, attribute)).map((r) => r.id)) };
+}
+
+function syncsAttribute(row: { features: string; config: string }, attribute: SyncAttribute): boolean {
+  return isFeatureEnabled(row.features, "integrations-issue-sync") && configAllows(row.config, attribute);
+}
+
+// Every organization-integration row names an existing organization (foreign key), so the join drops none.
+function installedOrganizations(db: Kysely<Database> | Transaction<Database>, integrationId: number, organizationId?: number) {
   let query = db
     .selectFrom("organization_integrations")
     .innerJoin("organizations", "organizations.id", "organization_integrations.organization_id")
@@ -40,6 +63,5 @@ export async function whereShouldSync(
     .where("organization_integrations.integration_id", "=", integrationId)
     .where("organization_integrations.status", "=", "active");
   if (organizationId !== undefined) query = query.where("organizations.id", "=", organizationId);
-  const rows = await query.execute();
-  return rows.filter((r) => isFeatureEnabled(r.features, "integrations-issue-sync") && configAllows(r.config, attribute)).map((r) => r.id);
+  return query.execute();
 }
