@@ -27,6 +27,18 @@ function send(reply: FastifyReply, status: number, code: string, body: Record<st
   void reply.status(status).header("x-error-code", code).send(body);
 }
 
+/** PostgreSQL's data exceptions caused by values (SQLSTATE 22003 out of range, 22P02 malformed number, 22021 bad byte). */
+function isDataException(error: unknown): boolean {
+  const code = (error as { code?: unknown }).code;
+  return code === "22003" || code === "22P02" || code === "22021";
+}
+
+/** True when a path parameter is all digits but beyond a safe integer: no row can have that id. */
+function hasUnsafeIdParam(request: FastifyRequest): boolean {
+  const params = (request.params ?? {}) as Record<string, unknown>;
+  return Object.values(params).some((v) => typeof v === "string" && /^\d+$/.test(v) && !Number.isSafeInteger(Number(v)));
+}
+
 /** Installs the error and not-found handlers: stable codes, right statuses, no internals leaked. */
 export function installErrorHandling(server: FastifyInstance): void {
   server.setErrorHandler((error: FastifyError | AppError | ZodError, request: FastifyRequest, reply: FastifyReply) => {
@@ -46,6 +58,11 @@ export function installErrorHandling(server: FastifyInstance): void {
       const code = FRAMEWORK_CODES[fastifyError.code] ?? (status === 413 ? "body_too_large" : "bad_request");
       const detail = code === "invalid_json" ? "Request body is not valid JSON" : fastifyError.message;
       return send(reply, status, code, { detail, code });
+    }
+    if (isDataException(error)) {
+      // Client input the database cannot hold (an id beyond bigint, a malformed number): the client's mistake.
+      if (hasUnsafeIdParam(request)) return send(reply, 404, "not_found", { detail: "The requested resource does not exist", code: "not_found" });
+      return send(reply, 400, "invalid_value", { detail: "A value in the request is out of range or malformed", code: "invalid_value" });
     }
     request.log.error({ err: error }, "unhandled error");
     return send(reply, 500, "internal_error", { detail: "Internal error; the incident was logged", code: "internal_error" });
