@@ -13,7 +13,9 @@ export interface ExternalIssueInput {
 
 export interface LinkedTicket {
   externalIssueId: number;
+  organizationId: number;
   integrationId: number;
+  integrationStatus: string;
   provider: string;
   integrationName: string;
   key: string;
@@ -75,7 +77,7 @@ export async function unlinkExternalIssue(db: Kysely<Database>, groupId: number,
   });
 }
 
-/** The tickets a group is linked to, oldest link first. */
+/** The tickets a group is linked to, oldest link first (the API's list and outbound sync's fan-out). */
 export async function listLinkedTickets(db: Kysely<Database>, groupId: number): Promise<LinkedTicket[]> {
   const rows = await db
     .selectFrom("group_links")
@@ -83,7 +85,9 @@ export async function listLinkedTickets(db: Kysely<Database>, groupId: number): 
     .innerJoin("integrations", "integrations.id", "external_issues.integration_id")
     .select([
       "external_issues.id as externalIssueId",
+      "external_issues.organization_id as organizationId",
       "external_issues.integration_id as integrationId",
+      "integrations.status as integrationStatus",
       "integrations.provider as provider",
       "integrations.name as integrationName",
       "external_issues.key as key",

@@ -1,6 +1,7 @@
 import type { Kysely } from "kysely";
 import { isoNow, systemClock, type Clock } from "../../platform/clock.js";
 import type { JobQueue } from "../../platform/queue/queue.js";
+import { listLinkedTickets } from "../../store/external-issues.js";
 import type { Database } from "../../store/schema.js";
 import { recordSyncAttempt } from "../../store/sync-log.js";
 import type { AssignmentSource, OutboundAssigneeSync } from "../assignment/types.js";
@@ -45,25 +46,6 @@ export async function linkedExternalIssueIds(db: Kysely<Database>, groupId: numb
   return rows.map((r) => r.linked_id);
 }
 
-/** External issues linked (type issue) to a group, with the integration each belongs to. */
-async function linkedTickets(db: Kysely<Database>, groupId: number) {
-  return db
-    .selectFrom("group_links")
-    .innerJoin("external_issues", "external_issues.id", "group_links.linked_id")
-    .innerJoin("integrations", "integrations.id", "external_issues.integration_id")
-    .select([
-      "external_issues.id as id",
-      "external_issues.key as key",
-      "external_issues.organization_id as organizationId",
-      "integrations.id as integrationId",
-      "integrations.status as integrationStatus",
-    ])
-    .where("group_links.group_id", "=", groupId)
-    .where("group_links.linked_type", "=", "issue")
-    .orderBy("external_issues.id")
-    .execute();
-}
-
 /**
  * §5.4 `sync_group_assignee_outbound`: one queued job per linked external issue, except the ticket of the
  * integration the change came from: its `skipped_echo` outcome is logged here, as the job would have, instead
@@ -71,12 +53,12 @@ async function linkedTickets(db: Kysely<Database>, groupId: number) {
  */
 export function createOutboundAssigneeSync(db: Kysely<Database>, queue: JobQueue, backoffMs: number, clock: Clock = systemClock): OutboundAssigneeSync {
   return async ({ group, userId, assign, source }) => {
-    for (const ticket of await linkedTickets(db, group.id)) {
+    for (const ticket of await listLinkedTickets(db, group.id)) {
       if (source && ticket.integrationId === source.integrationId) {
         if (ticket.integrationStatus === "active") await logEcho(db, clock, group.id, ticket);
         continue;
       }
-      const job: AssigneeOutboundJob = { kind: "assignee", groupId: group.id, externalIssueId: ticket.id, userId, assign, source };
+      const job: AssigneeOutboundJob = { kind: "assignee", groupId: group.id, externalIssueId: ticket.externalIssueId, userId, assign, source };
       await queue.enqueue(OUTBOUND_QUEUE, "sync_assignee_outbound", job, { maxAttempts: OUTBOUND_MAX_ATTEMPTS, backoffMs });
     }
   };
