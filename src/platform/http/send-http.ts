@@ -90,7 +90,8 @@ async function sendFollowingSameOrigin(request: HttpRequest, options: SendOption
 }
 
 async function checkTarget(url: URL, options: SendOptions): Promise<void> {
-  const key = url.host;
+  // The verdict depends on the allowed list too: two apps in one process may allow different targets.
+  const key = `${url.host}|${options.allowedPrivateTargets.join(",")}`;
   const checkedAt = checkedTargets.get(key);
   if (checkedAt !== undefined && Date.now() - checkedAt < CHECK_TTL_MS) return;
   await assertTargetAllowed(url, options.allowedPrivateTargets, options.resolve);
