@@ -2,7 +2,6 @@
 // Entry point of the `switchboard` command. The TypeScript sources run as one ESM bundle made by esbuild and
 // cached until a source file changes: about 50 MB less memory per process and a faster start than
 // transforming every module as it loads. Packages stay external (resolved from node_modules as usual).
-import { build } from "esbuild";
 import { createHash, randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from "node:fs";
 import { dirname, join } from "node:path";
@@ -40,6 +39,8 @@ async function ensureBundle() {
   const scratch = join(cacheDir, `build-${process.pid}-${randomBytes(4).toString("hex")}`);
   try {
     mkdirSync(scratch, { recursive: true });
+    // Loaded only when a bundle must be made: a start with a current bundle never pays for it.
+    const { build } = await import("esbuild");
     await build({
       entryPoints: [join(root, "src", "cli.ts")],
       bundle: true,
