@@ -6,38 +6,27 @@
  * process (tests, tools) never share entries.
  */
 export class CredentialCache<S> {
-  private static readonly byOwner = new WeakMap<object, CredentialCache<unknown>>();
+  private static readonly byOwner = new WeakMap<object, Map<string, CredentialCache<unknown>>>();
   private readonly entries = new Map<string, { expiresAt: number; secret: S }>();
 
-  /** The cache of one store (any object identifying it, e.g. the Kysely instance). */
+  /** The cache of one store (any object identifying it, e.g. the Kysely instance) for one kind of credential. */
   static for<S>(owner: object, name: string): CredentialCache<S> {
-    const key = CredentialCache.scope(owner, name);
-    let cache = CredentialCache.byOwner.get(key) as CredentialCache<S> | undefined;
-    if (!cache) {
-      cache = new CredentialCache<S>();
-      CredentialCache.byOwner.set(key, cache as CredentialCache<unknown>);
+    let caches = CredentialCache.byOwner.get(owner);
+    if (!caches) {
+      caches = new Map();
+      CredentialCache.byOwner.set(owner, caches);
     }
-    return cache;
+    let cache = caches.get(name);
+    if (!cache) {
+      cache = new CredentialCache<unknown>();
+      caches.set(name, cache);
+    }
+    return cache as CredentialCache<S>;
   }
 
   /** Drops every cached credential of one store (after the store was changed behind the service's back). */
   static clear(owner: object): void {
-    CredentialCache.scopes.delete(owner);
-  }
-
-  private static readonly scopes = new WeakMap<object, Map<string, object>>();
-  private static scope(owner: object, name: string): object {
-    let names = CredentialCache.scopes.get(owner);
-    if (!names) {
-      names = new Map();
-      CredentialCache.scopes.set(owner, names);
-    }
-    let key = names.get(name);
-    if (!key) {
-      key = { name };
-      names.set(name, key);
-    }
-    return key;
+    for (const cache of CredentialCache.byOwner.get(owner)?.values() ?? []) cache.entries.clear();
   }
 
   /** The secret when it is valid beyond `nowSeconds + marginSeconds`, else undefined (and forgotten). */
