@@ -1,33 +1,10 @@
-import type { SimRequest, SimResponse, SimServer } from "../shared/sim-server.js";
-import { ControlError, type AzureDevopsControl, type TokenFlow } from "./control.js";
+import { ControlError, handle, required, str, type ControlBody } from "../shared/control-handler.js";
+import type { SimServer } from "../shared/sim-server.js";
+import type { AzureDevopsControl, TokenFlow } from "./control.js";
 import type { ProcessName, WorkItemState } from "./process-templates.js";
 import type { HookSubscription } from "./state.js";
 
-type Body = Record<string, unknown>;
-
-const str = (value: unknown): string | undefined => (typeof value === "string" ? value : undefined);
-
-/** Runs a control call; a ControlError (bad input, unknown object) becomes a 400 with its message. */
-function handle(fn: (body: Body, req: SimRequest) => unknown): (req: SimRequest) => Promise<SimResponse> {
-  return async (req) => {
-    const body = req.json && typeof req.json === "object" ? (req.json as Body) : {};
-    try {
-      const result = await fn(body, req);
-      return { status: 200, body: result === undefined ? {} : result };
-    } catch (error) {
-      if (error instanceof ControlError) return { status: 400, body: { error: error.message } };
-      throw error;
-    }
-  };
-}
-
-function required(body: Body, name: string): string {
-  const value = str(body[name]);
-  if (!value) throw new ControlError(`${name} is required`);
-  return value;
-}
-
-function changeOptions(body: Body) {
+function changeOptions(body: ControlBody) {
   return { org: str(body.org), by: str(body.by) };
 }
 
@@ -49,7 +26,7 @@ export function registerAzureControlRoutes(server: SimServer, control: AzureDevo
       title: required(b, "title"),
       assignedTo: str(b.assignedTo),
       state: str(b.state),
-      fields: b.fields && typeof b.fields === "object" ? (b.fields as Body) : undefined,
+      fields: b.fields && typeof b.fields === "object" ? (b.fields as ControlBody) : undefined,
       by: str(b.by),
     }),
   })));
@@ -61,7 +38,7 @@ export function registerAzureControlRoutes(server: SimServer, control: AzureDevo
   server.control("POST", "workitems/:id/state", handle(async (b, req) => ({ deliveries: await control.setState(Number(req.params.id), required(b, "state"), changeOptions(b)) })));
   server.control("POST", "workitems/:id/fields", handle(async (b, req) => {
     if (!b.fields || typeof b.fields !== "object") throw new ControlError("fields is required");
-    return { deliveries: await control.updateWorkItem(Number(req.params.id), b.fields as Body, changeOptions(b)) };
+    return { deliveries: await control.updateWorkItem(Number(req.params.id), b.fields as ControlBody, changeOptions(b)) };
   }));
   server.control("POST", "subscriptions", handle((b) => ({
     id: control.createSubscription({

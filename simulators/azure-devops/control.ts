@@ -13,6 +13,7 @@ import { checkFieldValue, canonicalField } from "./work-item-patch.js";
 import { renderFields } from "./work-item-json.js";
 import { createWorkItem, updateWorkItem } from "./work-items.js";
 import { isResponse } from "./rest-context.js";
+import { ControlError } from "../shared/control-handler.js";
 
 /** Which app a test-issued token belongs to. */
 export type TokenFlow = "legacy" | "legacy-limited" | "entra";
@@ -32,7 +33,7 @@ export interface WorkItemView {
 }
 
 /** Failures of control calls (bad arguments, unknown objects); the HTTP control routes answer them with 400. */
-export class ControlError extends Error {}
+export { ControlError };
 
 /** What tests and `/_sim/` can do to the Azure DevOps simulator. */
 export function createAzureControl(server: SimServer, state: AzureState, deliveries: AzureDeliveries) {

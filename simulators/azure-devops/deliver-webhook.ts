@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { DeliveryQueue } from "../shared/delivery-queue.js";
 import type { SimServer } from "../shared/sim-server.js";
 import type { Delivery } from "../shared/webhook-sender.js";
 import type { AzureOrganization, AzureState, HookSubscription, WorkItem, WorkItemUpdate } from "./state.js";
@@ -23,15 +24,15 @@ const DISABLE_AFTER_FAILURES = 8;
  * Sends service-hook notifications one after another (so they arrive in revision order unless a test
  * asks otherwise), can hold them back and release them in any order, and can send one again.
  */
-export class AzureDeliveries {
+export class AzureDeliveries extends DeliveryQueue<Delivery | undefined> {
   readonly sent: SentNotification[] = [];
-  private held: Array<() => Promise<Delivery | undefined>> | undefined;
-  private chain: Promise<unknown> = Promise.resolve();
 
   constructor(
     private readonly server: SimServer,
     private readonly state: AzureState,
-  ) {}
+  ) {
+    super();
+  }
 
   /** Notifies every matching subscription of the organization about one revision; resolves when sent (at once when held). */
   notify(org: AzureOrganization, item: WorkItem, update: WorkItemUpdate): Promise<Delivery[]> {
@@ -66,49 +67,9 @@ export class AzureDeliveries {
     return this.schedule(() => this.send(sub, notification));
   }
 
-  /** Queues deliveries instead of sending them, until `release`. */
-  hold(): void {
-    this.held ??= [];
-  }
-
-  /** Sends what was held, in arrival order or reversed (an out-of-order delivery), and stops holding. */
-  async release(order: "fifo" | "reverse" = "fifo"): Promise<Array<Delivery | undefined>> {
-    const jobs = this.held ?? [];
-    this.held = undefined;
-    if (order === "reverse") jobs.reverse();
-    const out: Array<Delivery | undefined> = [];
-    for (const job of jobs) out.push(await job());
-    return out;
-  }
-
-  /** How many deliveries are being held back. */
-  heldCount(): number {
-    return this.held?.length ?? 0;
-  }
-
-  /** Resolves once every delivery started so far has been answered. */
-  async settled(): Promise<void> {
-    let current: Promise<unknown>;
-    do {
-      current = this.chain;
-      await current;
-    } while (current !== this.chain);
-  }
-
-  clear(): void {
+  override clear(): void {
     this.sent.length = 0;
-    this.held = undefined;
-  }
-
-  private schedule(job: () => Promise<Delivery | undefined>): Promise<Delivery | undefined> {
-    if (this.held) {
-      // Held deliveries are sent by `release`, which returns them; callers do not wait for them.
-      this.held.push(job);
-      return Promise.resolve(undefined);
-    }
-    const run = this.chain.then(job, job);
-    this.chain = run.catch(() => undefined);
-    return run;
+    super.clear();
   }
 
   private findSubscription(id: string): HookSubscription | undefined {

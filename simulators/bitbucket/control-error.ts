@@ -1,2 +1,2 @@
 /** A control call with bad input or naming an unknown object; `/_sim/` answers it with 400. */
-export class ControlError extends Error {}
+export { ControlError } from "../shared/control-handler.js";

@@ -1,37 +1,14 @@
-import type { SimRequest, SimResponse, SimServer } from "../shared/sim-server.js";
-import { ControlError, type BitbucketControl } from "./control.js";
+import { ControlError, handle, required, str, type ControlBody } from "../shared/control-handler.js";
+import type { SimRequest, SimServer } from "../shared/sim-server.js";
+import { type BitbucketControl } from "./control.js";
 import type { LifecycleSigning } from "./lifecycle.js";
 import type { IssueFields } from "./issues.js";
 import type { IssueState } from "./state.js";
 
-type Body = Record<string, unknown>;
-
-const str = (value: unknown): string | undefined => (typeof value === "string" ? value : undefined);
-
-/** Runs a control call; a ControlError (bad input, unknown object) becomes a 400 with its message. */
-function handle(fn: (body: Body, req: SimRequest) => unknown): (req: SimRequest) => Promise<SimResponse> {
-  return async (req) => {
-    const body = req.json && typeof req.json === "object" ? (req.json as Body) : {};
-    try {
-      const result = await fn(body, req);
-      return { status: 200, body: result === undefined ? {} : result };
-    } catch (error) {
-      if (error instanceof ControlError) return { status: 400, body: { error: error.message } };
-      throw error;
-    }
-  };
-}
-
-function required(body: Body, name: string): string {
-  const value = str(body[name]);
-  if (!value) throw new ControlError(`${name} is required`);
-  return value;
-}
-
 const repoOf = (req: SimRequest) => `${req.params.workspace ?? ""}/${req.params.slug ?? ""}`;
-const lifecycleOptions = (b: Body) => ({
+const lifecycleOptions = (b: ControlBody) => ({
   signing: str(b.signing) as LifecycleSigning | undefined,
-  claims: b.claims && typeof b.claims === "object" ? (b.claims as Body) : undefined,
+  claims: b.claims && typeof b.claims === "object" ? (b.claims as ControlBody) : undefined,
   unservedKey: b.unservedKey === true,
 });
 

@@ -1,32 +1,9 @@
-import type { SimRequest, SimResponse, SimServer } from "../shared/sim-server.js";
-import { ControlError, type JiraServerControl } from "./control.js";
+import { ControlError, handle, required, str, type ControlBody } from "../shared/control-handler.js";
+import type { SimServer } from "../shared/sim-server.js";
+import { type JiraServerControl } from "./control.js";
 import { isWorkflowTemplate } from "./workflows.js";
 
-type Body = Record<string, unknown>;
-
-const str = (value: unknown): string | undefined => (typeof value === "string" ? value : undefined);
-
-/** Runs a control call; a ControlError (bad input, unknown object) becomes a 400 with its message. */
-function handle(fn: (body: Body, req: SimRequest) => unknown): (req: SimRequest) => Promise<SimResponse> {
-  return async (req) => {
-    const body = req.json && typeof req.json === "object" ? (req.json as Body) : {};
-    try {
-      const result = await fn(body, req);
-      return { status: 200, body: result === undefined ? {} : result };
-    } catch (error) {
-      if (error instanceof ControlError) return { status: 400, body: { error: error.message } };
-      throw error;
-    }
-  };
-}
-
-function required(body: Body, name: string): string {
-  const value = str(body[name]);
-  if (!value) throw new ControlError(`${name} is required`);
-  return value;
-}
-
-function seconds(body: Body): number {
+function seconds(body: ControlBody): number {
   if (typeof body.seconds !== "number") throw new ControlError("seconds (a number) is required");
   return body.seconds;
 }

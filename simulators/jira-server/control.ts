@@ -9,9 +9,10 @@ import { fullUserJson } from "./json-views.js";
 import { addProject, addUser, type NewProject, type NewUser } from "./seed.js";
 import type { JiraIssue, JiraState, JiraUser } from "./state.js";
 import { addWebhook, validateWebhook, webhookJson } from "./webhook-routes.js";
+import { ControlError } from "../shared/control-handler.js";
 
 /** Failures of control calls (bad arguments, unknown objects); the HTTP control routes answer them with 400. */
-export class ControlError extends Error {}
+export { ControlError };
 
 /** Who makes a control-side change: a username (default: the first active administrator). */
 export interface ChangeOptions {

@@ -1,3 +1,4 @@
+import { DeliveryQueue } from "../shared/delivery-queue.js";
 import type { SimServer } from "../shared/sim-server.js";
 import type { Delivery } from "../shared/webhook-sender.js";
 import type { IssueEvent } from "./issue-changes.js";
@@ -25,15 +26,15 @@ export interface SentDelivery {
  * issue, and to the webhook target if one is set. Deliveries go out one at a time in event order,
  * unless held back and released in another order. Jira Server does not retry a failed delivery.
  */
-export class JiraDeliveries {
+export class JiraDeliveries extends DeliveryQueue<Delivery> {
   readonly sent: SentDelivery[] = [];
-  private held: Array<() => Promise<Delivery>> | undefined;
-  private chain: Promise<unknown> = Promise.resolve();
 
   constructor(
     private readonly server: SimServer,
     private readonly state: JiraState,
-  ) {}
+  ) {
+    super();
+  }
 
   /** Builds the payload now (the issue as it is after this change) and sends it; resolves when answered (at once when held). */
   notify(event: IssueEvent): Promise<Delivery[]> {
@@ -43,10 +44,11 @@ export class JiraDeliveries {
     for (const webhook of this.state.webhooks.values()) {
       if (!webhook.enabled || !webhook.events.includes(event.webhookEvent) || !this.filterMatches(webhook, event)) continue;
       const delivery: SentDelivery = { webhookId: webhook.id, webhookEvent: event.webhookEvent, issueKey: event.issue.key, url: deliveryUrl(webhook, event, projectKey), body: webhook.excludeBody ? "" : body };
-      jobs.push(this.schedule(delivery));
+      jobs.push(this.schedule(() => this.send(delivery)));
     }
     if (this.state.webhookTarget) {
-      jobs.push(this.schedule({ webhookId: null, webhookEvent: event.webhookEvent, issueKey: event.issue.key, url: deliveryUrl({ url: this.state.webhookTarget }, event, projectKey), body }));
+      const delivery: SentDelivery = { webhookId: null, webhookEvent: event.webhookEvent, issueKey: event.issue.key, url: deliveryUrl({ url: this.state.webhookTarget }, event, projectKey), body };
+      jobs.push(this.schedule(() => this.send(delivery)));
     }
     return Promise.all(jobs).then((all) => all.filter((d): d is Delivery => !!d));
   }
@@ -55,40 +57,12 @@ export class JiraDeliveries {
   redeliver(index: number): Promise<Delivery | undefined> {
     const delivery = this.sent.at(index);
     if (!delivery) return Promise.reject(new Error(`no delivery at index ${index}`));
-    return this.schedule(delivery);
+    return this.schedule(() => this.send(delivery));
   }
 
-  /** Queues deliveries instead of sending them, until `release`. */
-  hold(): void {
-    this.held ??= [];
-  }
-
-  /** Sends what was held, in arrival order or reversed (out-of-order delivery), and stops holding. */
-  async release(order: "fifo" | "reverse" = "fifo"): Promise<Delivery[]> {
-    const jobs = this.held ?? [];
-    this.held = undefined;
-    if (order === "reverse") jobs.reverse();
-    const out: Delivery[] = [];
-    for (const job of jobs) out.push(await job());
-    return out;
-  }
-
-  heldCount(): number {
-    return this.held?.length ?? 0;
-  }
-
-  /** Resolves once every delivery started so far has been answered. */
-  async settled(): Promise<void> {
-    let current: Promise<unknown>;
-    do {
-      current = this.chain;
-      await current;
-    } while (current !== this.chain);
-  }
-
-  clear(): void {
+  override clear(): void {
     this.sent.length = 0;
-    this.held = undefined;
+    super.clear();
   }
 
   private filterMatches(webhook: JiraWebhook, event: IssueEvent): boolean {
@@ -100,17 +74,6 @@ export class JiraDeliveries {
       if (error instanceof JqlError) return false;
       throw error;
     }
-  }
-
-  private schedule(delivery: SentDelivery): Promise<Delivery | undefined> {
-    const job = () => this.send(delivery);
-    if (this.held) {
-      this.held.push(job);
-      return Promise.resolve(undefined);
-    }
-    const run = this.chain.then(job, job);
-    this.chain = run.catch(() => undefined);
-    return run;
   }
 
   private async send(delivery: SentDelivery): Promise<Delivery> {
