@@ -159,8 +159,3 @@ export async function sentFiresForGroup(db: Kysely<Database>, groupId: number): 
   const rows = await db.selectFrom("alert_rule_fires").select(["rule_id", "alias"]).where("group_id", "=", groupId).where("state", "=", "sent").orderBy("rule_id").execute();
   return rows.map((r) => ({ ruleId: Number(r.rule_id), alias: r.alias }));
 }
-
-/** One (rule, group) alert, if any. */
-export async function findRuleFire(db: Kysely<Database>, ruleId: number, groupId: number) {
-  return db.selectFrom("alert_rule_fires").selectAll().where("rule_id", "=", ruleId).where("group_id", "=", groupId).executeTakeFirst();
-}

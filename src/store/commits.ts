@@ -27,8 +27,3 @@ export async function insertCommitOnce(db: Kysely<Database>, organizationId: num
     return true;
   });
 }
-
-/** Commits of a repository, oldest first. */
-export async function listCommits(db: Kysely<Database>, repositoryId: number) {
-  return db.selectFrom("commits").selectAll().where("repository_id", "=", repositoryId).orderBy("id").execute();
-}

@@ -39,40 +39,6 @@ export async function ensureOrganizationInstallation(
   return row.id;
 }
 
-/** The organization's installation of an integration, whatever its status, with the integration row. */
-export async function findOrganizationInstallation(db: Db, organizationId: number, integrationId: number) {
-  return db
-    .selectFrom("organization_integrations as oi")
-    .innerJoin("integrations as i", "i.id", "oi.integration_id")
-    .select([
-      "oi.id as installationId",
-      "oi.status as installationStatus",
-      "oi.config",
-      "oi.default_auth_id as defaultAuthId",
-      "oi.date_added as installedAt",
-      "i.id as integrationId",
-      "i.provider",
-      "i.external_id as externalId",
-      "i.name",
-      "i.status as integrationStatus",
-      "i.metadata",
-    ])
-    .where("oi.organization_id", "=", organizationId)
-    .where("oi.integration_id", "=", integrationId)
-    .executeTakeFirst();
-}
-
-/** Every installation of an organization, oldest first. */
-export async function listOrganizationInstallations(db: Db, organizationId: number) {
-  return db
-    .selectFrom("organization_integrations as oi")
-    .innerJoin("integrations as i", "i.id", "oi.integration_id")
-    .select(["oi.integration_id as integrationId"])
-    .where("oi.organization_id", "=", organizationId)
-    .orderBy("oi.id")
-    .execute();
-}
-
 /** Disables one organization's installation (history kept); true when it was active. */
 export async function disableOrganizationInstallation(db: Db, organizationId: number, integrationId: number): Promise<boolean> {
   const result = await db

@@ -27,8 +27,3 @@ export async function upsertPullRequest(db: Kysely<Database>, organizationId: nu
     )
     .execute();
 }
-
-/** A pull request of a repository by number. */
-export async function findPullRequest(db: Kysely<Database>, repositoryId: number, key: string) {
-  return db.selectFrom("pull_requests").selectAll().where("repository_id", "=", repositoryId).where("key", "=", key).executeTakeFirst();
-}

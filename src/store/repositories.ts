@@ -45,16 +45,3 @@ export async function repositoriesForEvent(db: Kysely<Database>, integrationId: 
     .execute();
   return rows.map((r) => ({ id: r.id, organizationId: r.organization_id }));
 }
-
-/** An active repository of an integration in one organization, by the provider's repository id. */
-export async function findIntegrationRepository(db: Kysely<Database>, organizationId: number, integrationId: number, provider: string, externalId: string) {
-  return db
-    .selectFrom("repositories")
-    .select(["id", "name"])
-    .where("organization_id", "=", organizationId)
-    .where("integration_id", "=", integrationId)
-    .where("provider", "=", provider)
-    .where("external_id", "=", externalId)
-    .where("status", "=", "active")
-    .executeTakeFirst();
-}
