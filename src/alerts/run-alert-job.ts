@@ -55,9 +55,11 @@ async function acknowledgeRuleAlert(app: App, job: AcknowledgeAlertJob): Promise
   const rule = await findAlertRuleById(app.store.db, job.ruleId);
   if (!rule) return;
   const seen = new Set<string>();
+  // Actions of one rule often share an account: it is read once per job, not once per action.
+  const accounts = new Map<number, Promise<OpsgenieAccount | undefined>>();
   for (const action of rule.actions) {
     if (action.id !== OPSGENIE_ACTION_ID) continue;
-    const target = await resolveTarget(app, rule, action);
+    const target = await resolveTarget(app, rule, action, accounts);
     if ("error" in target) continue;
     // Opsgenie scopes aliases per account: one acknowledgement per account is enough.
     if (seen.has(String(target.account.id))) continue;
@@ -75,8 +77,18 @@ async function acknowledgeRuleAlert(app: App, job: AcknowledgeAlertJob): Promise
   await recordRuleFire(app.store.db, { ruleId: rule.id, groupId: job.groupId, alias: job.alias, state: "acknowledged", error: null, sent: false }, isoNow(app.clock));
 }
 
-async function resolveTarget(app: App, rule: AlertRule, action: StoredAction): Promise<{ account: OpsgenieAccount; entry: OpsgenieTeamEntry } | { error: string }> {
-  const account = await findOpsgenieAccount(app.store.db, rule.organizationId, action.account);
+async function resolveTarget(
+  app: App,
+  rule: AlertRule,
+  action: StoredAction,
+  accounts?: Map<number, Promise<OpsgenieAccount | undefined>>,
+): Promise<{ account: OpsgenieAccount; entry: OpsgenieTeamEntry } | { error: string }> {
+  let read = accounts?.get(action.account);
+  if (!read) {
+    read = findOpsgenieAccount(app.store.db, rule.organizationId, action.account);
+    accounts?.set(action.account, read);
+  }
+  const account = await read;
   if (!account) return { error: MISSING_INTEGRATION_MESSAGE };
   const entry = account.teams.find((t) => t.id === action.team);
   if (!entry || !entry.team_id) return { error: `The team "${action.team}" does not belong to the ${account.name} Opsgenie account.` };
