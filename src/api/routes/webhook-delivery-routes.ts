@@ -168,9 +168,11 @@ export function registerWebhookDeliveryRoutes(server: FastifyInstance, app: App)
       if (!rejection) throw notFound("webhook_delivery_not_found");
       return { ...serializeEntry({ kind: "rejection", row: rejection }), integrationId: rejection.integration_id === null ? null : String(rejection.integration_id), headers: parseHeaders(rejection.headers), body: null, attemptsLog: [] };
     }
+    // Attempts first: an attempt and the delivery's new state commit together, so the row read after them
+    // is at least as new as the log (read the other way round, the log could be ahead of the state shown).
+    const attempts = await deliveryAttempts(app.store.db, id);
     const delivery = await findOrganizationDelivery(app.store.db, org.id, id);
     if (!delivery) throw notFound("webhook_delivery_not_found");
-    const attempts = await deliveryAttempts(app.store.db, delivery.id);
     // x-integration-id is internal routing, not something the provider sent.
     const { "x-integration-id": _internal, ...headers } = parseHeaders(delivery.headers);
     return {
